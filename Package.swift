@@ -1,0 +1,55 @@
+// swift-tools-version: 6.2
+import PackageDescription
+import class Foundation.ProcessInfo
+
+// `NUMA_STATIC=1 swift build ...` links /usr/lib/x86_64-linux-gnu/libnuma.a instead of libnuma.so.
+// CNuma is a headers-only module map so that this switch works (see ../shared/build-notes.md, P12).
+let numaLibrary = ProcessInfo.processInfo.environment["NUMA_STATIC"] != nil ? ":libnuma.a" : "numa"
+
+let package = Package(
+    name: "qfp",
+    products: [
+        .executable(name: "qfp", targets: ["qfp"]),
+        .library(name: "QFPDataplane", targets: ["QFPDataplane"]),
+        .library(name: "QFPControl", targets: ["QFPControl"]),
+        .library(name: "QFPGenerator", targets: ["QFPGenerator"]),
+        .library(name: "QFPCLI", targets: ["QFPCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // libnuma headers (Debian libnuma-dev) plus a few static-inline helpers; linked by QFPDataplane.
+        .systemLibrary(name: "CNuma"),
+        // Packets, rings, SPI tables, replay windows, drop counters, pipeline stages and workers.
+        // No Foundation here.
+        .target(
+            name: "QFPDataplane",
+            dependencies: ["CNuma", .product(name: "Logging", package: "swift-log")],
+            linkerSettings: [.linkedLibrary(numaLibrary, .when(platforms: [.linux]))]
+        ),
+        // Clocks, the SA manager that programs the data plane, and (later) IKE, syslog, recovery.
+        .target(
+            name: "QFPControl",
+            dependencies: ["QFPDataplane", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Traffic: packet templates, emulated senders, load and throughput runs.
+        .target(name: "QFPGenerator", dependencies: ["QFPDataplane", "QFPControl"]),
+        // IOS renderers of the show commands and their JSON twins.
+        .target(name: "QFPCLI", dependencies: ["QFPDataplane"]),
+        .executableTarget(
+            name: "qfp",
+            dependencies: [
+                "QFPDataplane", "QFPControl", "QFPGenerator", "QFPCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "QFPDataplaneTests", dependencies: ["QFPDataplane", "QFPGenerator"]),
+        .testTarget(name: "QFPControlTests", dependencies: ["QFPControl"]),
+        .testTarget(name: "QFPGeneratorTests", dependencies: ["QFPGenerator"]),
+        .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI"]),
+        .testTarget(name: "qfpTests", dependencies: ["qfp"]),
+    ]
+)

@@ -1,0 +1,385 @@
+import Synchronization
+
+/// The control plane's handle on the data plane: installs, rekeys and deletes SAs, replaces the
+/// policy database, and collects punted records — all through each worker's command ring.
+///
+/// Thread-safe (one internal mutex; cold path). Slot memory retired by a command (a deleted
+/// SA, an old policy database) is reused only after the worker(s) acknowledged that command's
+/// epoch: `reclaim()` runs on every call and frees what is safe.
+public final class DataplaneControl: @unchecked Sendable {
+    struct WorkerLink {
+        let commands: SPSCRing<WorkerCommand>
+        let control: WorkerControlBlock
+        let punts: SPSCRing<PuntRecord>
+        let frames: SPSCRing<PuntedFrame>
+        let inbound: InboundSAArena
+        let outboundCounters: OutboundCounterTable
+    }
+
+    struct InboundKey: Hashable {
+        let spi: UInt32
+        let destination: IPAddress
+    }
+
+    struct State {
+        var sentEpoch: [UInt64]
+        var freeInbound: [[UInt32]]
+        var inboundGeneration: [[UInt32]]
+        var inboundKeys: [InboundKey: InboundSAHandle] = [:]
+        var liveInbound: [InboundSAHandle: InboundKey] = [:]
+        var pendingInbound: [(worker: Int, slot: UInt32, epoch: UInt64)] = []
+        var freeOutbound: [UInt32]
+        var outboundGeneration: [UInt32]
+        var liveOutbound: Set<UInt32> = []
+        var pendingOutbound: [(slot: UInt32, epochs: [UInt64])] = []
+        var bindingSlots: [UInt32: UInt32] = [:]
+        var policies: SecurityPolicyDatabase?
+        var pendingPolicies: [(database: SecurityPolicyDatabase, epochs: [UInt64])] = []
+        var workersRunning = false
+    }
+
+    let links: [WorkerLink]
+    public let steering: Steering
+    let outbound: OutboundSAArena
+    let bindingCapacity: Int
+    let node: Int
+    let state: Mutex<State>
+
+    /// How long a submit waits for room in a running worker's command ring.
+    public var ringWaitNanoseconds: UInt64 = 5_000_000_000
+
+    init(links: [WorkerLink], steering: Steering, outbound: OutboundSAArena, bindingCapacity: Int, node: Int) {
+        self.links = links
+        self.steering = steering
+        self.outbound = outbound
+        self.bindingCapacity = bindingCapacity
+        self.node = node
+        state = Mutex(State(
+            sentEpoch: Array(repeating: 0, count: links.count),
+            freeInbound: links.map { Array((0..<UInt32($0.inbound.capacity)).reversed()) },
+            inboundGeneration: links.map { Array(repeating: 0, count: $0.inbound.capacity) },
+            freeOutbound: Array((0..<UInt32(outbound.capacity)).reversed()),
+            outboundGeneration: Array(repeating: 0, count: outbound.capacity)))
+    }
+
+    /// Number of workers.
+    public var workerCount: Int { links.count }
+
+    /// Tells the control plane whether worker threads are running (then a full command ring
+    /// is waited out instead of reported).
+    public func setWorkersRunning(_ running: Bool) {
+        state.withLock { $0.workersRunning = running }
+    }
+
+    // MARK: Commands and acknowledgements
+
+    func submit(_ command: WorkerCommand, to worker: Int, _ s: inout State) throws(DataplaneError) {
+        var c = command
+        c.epoch = s.sentEpoch[worker] &+ 1
+        let ring = links[worker].commands
+        if !ring.enqueue(c) {
+            guard s.workersRunning else { throw .commandRingFull(worker: worker) }
+            let deadline = MonotonicClock.nanoseconds() &+ ringWaitNanoseconds
+            while !ring.enqueue(c) {
+                if MonotonicClock.nanoseconds() > deadline { throw .commandRingFull(worker: worker) }
+                CPU.yield()
+            }
+        }
+        s.sentEpoch[worker] = c.epoch
+    }
+
+    func submitToAll(_ command: WorkerCommand, _ s: inout State) throws(DataplaneError) {
+        for w in links.indices { try submit(command, to: w, &s) }
+    }
+
+    /// Whether every worker applied every command sent so far.
+    public var isQuiescent: Bool {
+        state.withLock { s in links.indices.allSatisfy { links[$0].control.appliedEpoch >= s.sentEpoch[$0] } }
+    }
+
+    /// Waits (yielding) until every worker applied every command sent so far. Needs running
+    /// workers; with a `ManualPipeline`, step it instead.
+    public func waitUntilApplied(timeoutNanoseconds: UInt64 = 10_000_000_000) throws(DataplaneError) {
+        let targets = state.withLock { $0.sentEpoch }
+        let deadline = MonotonicClock.nanoseconds() &+ timeoutNanoseconds
+        for w in links.indices {
+            while links[w].control.appliedEpoch < targets[w] {
+                if MonotonicClock.nanoseconds() > deadline { throw .acknowledgementTimeout(worker: w) }
+                CPU.yield()
+            }
+        }
+        reclaim()
+    }
+
+    /// Frees slots and databases whose retiring commands every owner acknowledged.
+    public func reclaim() {
+        state.withLock { s in reclaim(&s) }
+    }
+
+    func reclaim(_ s: inout State) {
+        let applied = links.map { $0.control.appliedEpoch }
+        s.pendingInbound.removeAll { p in
+            guard applied[p.worker] >= p.epoch else { return false }
+            s.freeInbound[p.worker].append(p.slot)
+            return true
+        }
+        s.pendingOutbound.removeAll { p in
+            guard p.epochs.indices.allSatisfy({ applied[$0] >= p.epochs[$0] }) else { return false }
+            s.freeOutbound.append(p.slot)
+            return true
+        }
+        s.pendingPolicies.removeAll { p in p.epochs.indices.allSatisfy { applied[$0] >= p.epochs[$0] } }
+    }
+
+    // MARK: Inbound SAs
+
+    /// Installs an inbound SA on the worker its SPI steers to.
+    @discardableResult
+    public func installInbound(_ sa: InboundSAConfig) throws(DataplaneError) -> InboundSAHandle {
+        guard sa.spi >= ESPHeader.firstAssignableSPI else { throw .reservedSPI(sa.spi) }
+        guard let words = sa.replay.words else {
+            throw .invalidSA("replay window \(sa.replay) is not one of 64, 128, 256, 512, 1024")
+        }
+        try sa.lifetime.validate()
+        for limit in [sa.lifetime.softPackets, sa.lifetime.hardPackets] {
+            if let limit, limit > UInt64(UInt32.max) {
+                throw .invalidSA("packet lifetime \(limit) exceeds the 32-bit sequence space")
+            }
+        }
+        let worker = steering.worker(forSPI: sa.spi)
+        var flags = SAFlags(rawValue: SAFlags.transformBits(sa.transform))
+        if sa.mode == .tunnel { flags.insert(.tunnel) }
+        if !sa.destination.isIPv4 { flags.insert(.ipv6) }
+        if sa.encapsulation == .udp { flags.insert(.udpEncapsulated) }
+
+        return try state.withLock { (s) throws(DataplaneError) -> InboundSAHandle in
+            let key = InboundKey(spi: sa.spi, destination: sa.destination)
+            guard s.inboundKeys[key] == nil else { throw .duplicateSPI(spi: sa.spi, destination: sa.destination) }
+            reclaim(&s)
+            guard let slot = s.freeInbound[worker].popLast() else {
+                throw .saTableFull(worker: worker, capacity: links[worker].inbound.capacity)
+            }
+            var c = WorkerCommand(kind: .installInbound)
+            c.slot = slot
+            c.spi = sa.spi
+            c.address = sa.destination
+            c.flags = flags.rawValue
+            c.replayWords = UInt16(words)
+            c.softPackets = sa.lifetime.softPackets ?? 0
+            c.hardPackets = sa.lifetime.hardPackets ?? 0
+            c.softBytes = sa.lifetime.softBytes ?? 0
+            c.hardBytes = sa.lifetime.hardBytes ?? 0
+            do throws(DataplaneError) {
+                try submit(c, to: worker, &s)
+            } catch {
+                s.freeInbound[worker].append(slot)
+                throw error
+            }
+            s.inboundGeneration[worker][Int(slot)] &+= 1
+            let handle = InboundSAHandle(worker: worker, slot: slot, generation: s.inboundGeneration[worker][Int(slot)])
+            s.inboundKeys[key] = handle
+            s.liveInbound[handle] = key
+            return handle
+        }
+    }
+
+    /// Deletes an inbound SA. Its slot is reused after the worker acknowledges.
+    public func deleteInbound(_ handle: InboundSAHandle) throws(DataplaneError) {
+        try state.withLock { (s) throws(DataplaneError) in
+            guard let key = s.liveInbound[handle] else { throw .unknownSA(handle.description) }
+            var c = WorkerCommand(kind: .deleteInbound)
+            c.slot = handle.slot
+            try submit(c, to: handle.worker, &s)
+            s.liveInbound[handle] = nil
+            s.inboundKeys[key] = nil
+            s.pendingInbound.append((handle.worker, handle.slot, s.sentEpoch[handle.worker]))
+        }
+    }
+
+    /// Rekey: installs `replacement` while `old` keeps working (make-before-break overlap, as
+    /// IOS does); delete `old` when its overlap ends.
+    @discardableResult
+    public func rekeyInbound(_ old: InboundSAHandle, with replacement: InboundSAConfig) throws(DataplaneError) -> InboundSAHandle {
+        try state.withLock { (s) throws(DataplaneError) in
+            guard s.liveInbound[old] != nil else { throw .unknownSA(old.description) }
+        }
+        let handle = try installInbound(replacement)
+        try state.withLock { (s) throws(DataplaneError) in
+            var c = WorkerCommand(kind: .markRekeyed)
+            c.slot = old.slot
+            try submit(c, to: old.worker, &s)
+        }
+        return handle
+    }
+
+    /// The live handle for (SPI, destination), if any.
+    public func inboundHandle(spi: UInt32, destination: IPAddress) -> InboundSAHandle? {
+        state.withLock { $0.inboundKeys[InboundKey(spi: spi, destination: destination)] }
+    }
+
+    /// The live handle in (worker, slot), if any (maps lifetime punt records back to SAs).
+    public func inboundHandle(worker: Int, slot: UInt32) -> InboundSAHandle? {
+        state.withLock { s in
+            guard links.indices.contains(worker), Int(slot) < s.inboundGeneration[worker].count else { return nil }
+            let h = InboundSAHandle(worker: worker, slot: slot, generation: s.inboundGeneration[worker][Int(slot)])
+            return s.liveInbound[h] == nil ? nil : h
+        }
+    }
+
+    /// Number of live inbound SAs.
+    public var inboundCount: Int { state.withLock { $0.liveInbound.count } }
+
+    /// Counters of a live inbound SA (nil when deleted).
+    public func counters(_ handle: InboundSAHandle) -> InboundSACounters? {
+        state.withLock { s in
+            guard s.liveInbound[handle] != nil else { return nil }
+            let arena = links[handle.worker].inbound
+            return InboundSACounters(values: InboundSACounter.allCases.map { arena.load(handle.slot, $0) })
+        }
+    }
+
+    // MARK: Outbound SAs and policies
+
+    /// Installs an outbound SA (not yet used by any policy: see `bind`).
+    @discardableResult
+    public func installOutbound(_ sa: OutboundSAConfig) throws(DataplaneError) -> OutboundSAHandle {
+        guard sa.spi >= ESPHeader.firstAssignableSPI else { throw .reservedSPI(sa.spi) }
+        try sa.lifetime.validate()
+        if sa.mode == .tunnel && sa.tunnelSource.isIPv4 != sa.tunnelDestination.isIPv4 {
+            throw .invalidSA("tunnel source \(sa.tunnelSource) and destination \(sa.tunnelDestination) differ in family")
+        }
+        var flags = SAFlags(rawValue: SAFlags.transformBits(sa.transform)).union(.valid)
+        if sa.mode == .tunnel { flags.insert(.tunnel) }
+        if !sa.tunnelDestination.isIPv4 { flags.insert(.ipv6) }
+        if sa.encapsulation == .udp { flags.insert(.udpEncapsulated) }
+        return try state.withLock { (s) throws(DataplaneError) -> OutboundSAHandle in
+            reclaim(&s)
+            guard let slot = s.freeOutbound.popLast() else {
+                throw .saTableFull(worker: -1, capacity: outbound.capacity)
+            }
+            outbound.entry(slot).write(sa, flags: flags)
+            s.outboundGeneration[Int(slot)] &+= 1
+            s.liveOutbound.insert(slot)
+            return OutboundSAHandle(slot: slot, generation: s.outboundGeneration[Int(slot)])
+        }
+    }
+
+    /// Points protect-policy `binding` at `sa` on every worker (nil: no SA, so matching
+    /// packets trigger IKE). Rekeying outbound is binding the new SA, then deleting the old.
+    public func bind(_ binding: UInt32, to sa: OutboundSAHandle?) throws(DataplaneError) {
+        guard Int(binding) < bindingCapacity else {
+            throw .invalidConfiguration("binding \(binding) beyond capacity \(bindingCapacity)")
+        }
+        try state.withLock { (s) throws(DataplaneError) in
+            var c = WorkerCommand(kind: .unbindOutbound)
+            c.binding = binding
+            if let sa {
+                guard s.liveOutbound.contains(sa.slot), s.outboundGeneration[Int(sa.slot)] == sa.generation else {
+                    throw .unknownSA(sa.description)
+                }
+                c.kind = .bindOutbound
+                c.slot = sa.slot
+            }
+            try submitToAll(c, &s)
+            s.bindingSlots[binding] = sa?.slot
+        }
+    }
+
+    /// Deletes an outbound SA, unbinding it first wherever it is bound.
+    public func deleteOutbound(_ sa: OutboundSAHandle) throws(DataplaneError) {
+        try state.withLock { (s) throws(DataplaneError) in
+            guard s.liveOutbound.contains(sa.slot), s.outboundGeneration[Int(sa.slot)] == sa.generation else {
+                throw .unknownSA(sa.description)
+            }
+            for (binding, slot) in s.bindingSlots where slot == sa.slot {
+                var c = WorkerCommand(kind: .unbindOutbound)
+                c.binding = binding
+                try submitToAll(c, &s)
+                s.bindingSlots[binding] = nil
+            }
+            s.liveOutbound.remove(sa.slot)
+            s.pendingOutbound.append((sa.slot, s.sentEpoch))
+        }
+    }
+
+    /// Counters of a live outbound SA, summed over workers.
+    public func counters(_ sa: OutboundSAHandle) -> OutboundSACounters? {
+        state.withLock { s in
+            guard s.liveOutbound.contains(sa.slot), s.outboundGeneration[Int(sa.slot)] == sa.generation else { return nil }
+            return OutboundSACounters(values: OutboundSACounter.allCases.map { c in
+                links.reduce(0) { $0 &+ $1.outboundCounters.load(sa.slot, c) }
+            })
+        }
+    }
+
+    /// Sequence numbers an outbound SA handed out (its packet count, drops after it included).
+    public func sequenceNumbersUsed(_ sa: OutboundSAHandle) -> UInt64 {
+        outbound.entry(sa.slot).sequenceNumbersUsed
+    }
+
+    /// Replaces the policy database on every worker (an empty list removes it).
+    public func installPolicies(_ policies: [SecurityPolicy]) throws(DataplaneError) {
+        let database = policies.isEmpty ? nil : try SecurityPolicyDatabase(policies, node: node)
+        try state.withLock { (s) throws(DataplaneError) in
+            var c = WorkerCommand(kind: .installPolicies)
+            c.image = database.map { UnsafeRawPointer($0.viewAddress) }
+            try submitToAll(c, &s)
+            if let old = s.policies { s.pendingPolicies.append((old, s.sentEpoch)) }
+            s.policies = database
+        }
+    }
+
+    /// Declares a local crypto endpoint and its mode (decides feature drop 4 versus 7).
+    public func setLocalEndpoint(_ address: IPAddress, mode: IPsecMode) throws(DataplaneError) {
+        try state.withLock { (s) throws(DataplaneError) in
+            var c = WorkerCommand(kind: .setLocalEndpoint)
+            c.address = address
+            c.flags = mode == .tunnel ? SAFlags.tunnel.rawValue : 0
+            try submitToAll(c, &s)
+        }
+    }
+
+    /// Removes a local crypto endpoint.
+    public func removeLocalEndpoint(_ address: IPAddress) throws(DataplaneError) {
+        try state.withLock { (s) throws(DataplaneError) in
+            var c = WorkerCommand(kind: .removeLocalEndpoint)
+            c.address = address
+            try submitToAll(c, &s)
+        }
+    }
+
+    /// Sets how many invalid-SPI (and, separately, acquire) records each worker may punt per
+    /// second, and the burst it may save up.
+    public func configurePunt(ratePerSecond: UInt64, burst: UInt64) throws(DataplaneError) {
+        try state.withLock { (s) throws(DataplaneError) in
+            var c = WorkerCommand(kind: .configurePunt)
+            c.softPackets = ratePerSecond
+            c.hardPackets = burst
+            try submitToAll(c, &s)
+        }
+    }
+
+    // MARK: Punt path
+
+    /// Takes up to `maximum` punt records off every worker's ring, oldest first per worker.
+    public func drainPunts(maximum: Int = .max) -> [PuntRecord] {
+        state.withLock { _ in
+            var out: [PuntRecord] = []
+            for link in links {
+                while out.count < maximum, let r = link.punts.dequeue() { out.append(r) }
+            }
+            return out
+        }
+    }
+
+    /// Takes up to `maximum` punted IKE frames off every worker's ring.
+    public func drainFrames(maximum: Int = .max) -> [PuntedFrame] {
+        state.withLock { _ in
+            var out: [PuntedFrame] = []
+            for link in links {
+                while out.count < maximum, let f = link.frames.dequeue() { out.append(f) }
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,105 @@
+extension Worker {
+    /// Inbound ESP for a known SA, in RFC 4303 order: SA state, replay pre-check, integrity,
+    /// hard lifetime, window update, decryption, trailer, decapsulation, counters, soft lifetime.
+    @inlinable
+    mutating func espInbound(_ handle: PacketHandle, _ c: PacketClassification, slot: UInt32) {
+        let sa = inbound.entry(slot)
+        let flags = sa.flags
+        let b = directory.buffer(handle)
+        let octets = b.length
+
+        if flags.contains(.hardExpired) {
+            inbound.bump(slot, .hardExpiryDrops)
+            drop(handle, .ipsecInvalidSa, .inCdSwIpsecHardExpiry)
+            return
+        }
+        // An SA negotiated with NAT-T must arrive in UDP, and the other way round.
+        if flags.contains(.udpEncapsulated) != (c.kind == .espInUDP) {
+            drop(handle, .ipsecInput, .inNatDemuxFail)
+            return
+        }
+
+        let words = sa.replayWords
+        let sequence = UInt64(c.sequenceNumber)
+        if words > 0 {
+            switch ReplayWindow.check(sequence, top: sa.replayTop, bits: inbound.replayBits(slot, words: words), words: words) {
+            case .fresh:
+                break
+            case .duplicate:
+                inbound.bump(slot, .replayDuplicates)
+                drop(handle, .ipsecInput, .inCdSwIpsecAntiReplayFail)
+                return
+            case .tooOld:
+                inbound.bump(slot, .replayTooOld)
+                drop(handle, .ipsecInput, .cdInPktOutOfWindow)
+                return
+            }
+        }
+
+        let transform = flags.transform
+        let data = b.data
+        let end = Int(c.ipLength)
+        let espStart = Int(c.espOffset)
+        guard ESPDecrypt.verifyIntegrity(transform, packet: data, espStart: espStart, end: end) else {
+            inbound.bump(slot, .integrityFailures)
+            drop(handle, .ipsecInput, .inCdSwIpsecMacException)
+            return
+        }
+
+        // Hard lifetime: this packet may not take the SA past its limits.
+        let usedPackets = inbound.load(slot, .decapsulatedPackets) &+ 1
+        let usedBytes = inbound.load(slot, .decapsulatedBytes) &+ UInt64(octets)
+        let hardPackets = UInt64(sa.hardPackets)
+        let hardBytes = sa.hardBytes
+        if (hardPackets != 0 && usedPackets > hardPackets) || (hardBytes != 0 && usedBytes > hardBytes) {
+            sa.flags = flags.union(.hardExpired)
+            var r = PuntRecord(kind: .inboundHardExpired, worker: index, time: now)
+            r.spi = sa.spi
+            r.slot = slot
+            r.destination = sa.destination
+            _ = pushPunt(r)
+            inbound.bump(slot, .hardExpiryDrops)
+            drop(handle, .ipsecInvalidSa, .inCdSwIpsecHardExpiry)
+            return
+        }
+
+        if words > 0 {
+            var top = sa.replayTop
+            ReplayWindow.update(sequence, top: &top, bits: inbound.replayBits(slot, words: words), words: words)
+            sa.replayTop = top
+        }
+
+        let payloadStart = espStart &+ ESPHeader.length &+ transform.ivLength
+        let payloadEnd = end &- transform.icvLength
+        guard payloadEnd >= payloadStart,
+              ESPDecrypt.decrypt(transform, packet: data, payloadStart: payloadStart, payloadEnd: payloadEnd)
+        else {
+            inbound.bump(slot, .paddingErrors)
+            drop(handle, .ipsecInput, .inPktHeadpadLenErr)
+            return
+        }
+        decapsulate(handle, c, slot: slot, tunnel: flags.contains(.tunnel),
+                    payloadStart: payloadStart, payloadEnd: payloadEnd,
+                    usedPackets: usedPackets, usedBytes: usedBytes)
+    }
+
+    /// Soft lifetime: one notification per SA. A full punt ring defers it to the next packet.
+    @inlinable
+    mutating func checkSoftLifetime(_ slot: UInt32, usedPackets: UInt64, usedBytes: UInt64) {
+        let sa = inbound.entry(slot)
+        let softPackets = UInt64(sa.softPackets)
+        let softBytes = sa.softBytes
+        guard (softPackets != 0 && usedPackets >= softPackets) || (softBytes != 0 && usedBytes >= softBytes),
+              !sa.flags.contains(.softNotified) else { return }
+        var r = PuntRecord(kind: .inboundSoftExpired, worker: index, time: now)
+        r.spi = sa.spi
+        r.slot = slot
+        r.destination = sa.destination
+        if punts.enqueue(r) {
+            counters.count(.puntRecords)
+            sa.flags = sa.flags.union(.softNotified)
+        } else {
+            counters.count(.eventDeferred)
+        }
+    }
+}

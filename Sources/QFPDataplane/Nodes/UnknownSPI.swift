@@ -1,0 +1,30 @@
+extension Worker {
+    /// Inbound ESP whose (SPI, destination) has no SA: `IpsecInput` plus feature drop 4 (IPv4
+    /// tunnel endpoint), 7 (IPv4 transport endpoint) or 12 (IPv6), then a punt record for the
+    /// control plane's syslog and recovery, behind the per-worker token bucket. Reserved SPIs
+    /// (0–255) are counted the same way but not punted: no SA can ever have them.
+    @inlinable
+    mutating func unknownSPI(_ handle: PacketHandle, _ c: PacketClassification, reserved: Bool) {
+        let b = directory.buffer(handle)
+        let feature: IPsecDatapathDrop = c.ipVersion == 6
+            ? .inUsV6PktSaNotFoundSpi
+            : (endpoints.isTransport(c.destination) ? .inTransV4IpsecPktNotFoundSpi : .inUsV4PktSaNotFoundSpi)
+        counters.drop(.ipsecInput, feature, octets: b.length)
+        if !reserved {
+            if invalidSPIBucket.take(now: now) {
+                var r = PuntRecord(kind: .invalidSPI, worker: index, time: now)
+                r.protocolNumber = c.kind == .espInUDP ? IPv4Header.protocolNumberUDP : IPv4Header.protocolNumberESP
+                r.ipVersion = c.ipVersion
+                r.inputInterface = b.inputInterface
+                r.spi = c.spi
+                r.sequenceNumber = c.sequenceNumber
+                r.source = c.source
+                r.destination = c.destination
+                _ = pushPunt(r)
+            } else {
+                counters.count(.puntRateLimited)
+            }
+        }
+        release(handle)
+    }
+}

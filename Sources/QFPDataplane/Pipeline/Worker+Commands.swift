@@ -1,0 +1,59 @@
+extension Worker {
+    /// Applies up to `limit` pending commands, then acknowledges the last epoch applied.
+    @inlinable
+    mutating func applyCommands(limit: Int) {
+        var applied = 0
+        var lastEpoch: UInt64 = 0
+        withUnsafeTemporaryAllocation(of: WorkerCommand.self, capacity: 1) { one in
+            let slot = one.baseAddress!
+            while applied < limit, commands.dequeueBurst(into: slot, maximum: 1) == 1 {
+                apply(slot.pointee)
+                lastEpoch = slot.pointee.epoch
+                applied &+= 1
+            }
+        }
+        if applied > 0 {
+            counters.count(.commandsApplied, applied)
+            control.acknowledge(lastEpoch)
+        }
+    }
+
+    @usableFromInline
+    mutating func apply(_ c: WorkerCommand) {
+        switch c.kind {
+        case .installInbound:
+            inbound.install(c)
+            if !table.insert(sa: c.slot) {
+                // The control plane rejects duplicates before sending; never shadow an SA.
+                inbound.entry(c.slot).flags = []
+            }
+        case .deleteInbound:
+            let sa = inbound.entry(c.slot)
+            if sa.flags.contains(.valid) {
+                _ = table.remove(sa: c.slot)
+                sa.flags = []
+            }
+        case .markRekeyed:
+            let sa = inbound.entry(c.slot)
+            if sa.flags.contains(.valid) { sa.flags = sa.flags.union(.rekeyed) }
+        case .bindOutbound:
+            if Int(c.binding) < bindingCapacity {
+                outboundCounters.reset(c.slot)
+                bindings[Int(c.binding)] = c.slot
+            }
+        case .unbindOutbound:
+            if Int(c.binding) < bindingCapacity { bindings[Int(c.binding)] = Self.unbound }
+        case .installPolicies:
+            policies = c.image.map { $0.load(as: SPDView.self) }
+        case .setLocalEndpoint:
+            endpoints.set(c.address, transport: c.flags & SAFlags.tunnel.rawValue == 0)
+        case .removeLocalEndpoint:
+            endpoints.remove(c.address)
+        case .configurePunt:
+            invalidSPIBucket = TokenBucket(ratePerSecond: c.softPackets, burst: c.hardPackets)
+            acquireBucket = TokenBucket(ratePerSecond: c.softPackets, burst: c.hardPackets)
+        case .barrier:
+            break
+        }
+    }
+}
