@@ -160,3 +160,27 @@ struct PipelineMechanicsTests {
         p.expectConservation()
     }
 }
+
+@Suite("SPI table fingerprints in the pipeline")
+struct FingerprintCollisionTests {
+    @Test("the same SPI on two addresses with the same fingerprint still finds the right SA")
+    func collidingFingerprints() throws {
+        let a = Net.router
+        var b = IPAddress(ipv4: 0xC000_0300)
+        while SPITable.fingerprint(b) != SPITable.fingerprint(a) { b = IPAddress(ipv4: b.ipv4 + 1) }
+        let p = try makePipeline()
+        let first = try p.control.installInbound(InboundSAConfig(spi: 0x4242, destination: a))
+        let second = try p.control.installInbound(InboundSAConfig(spi: 0x4242, destination: b))
+        p.drain()
+        for destination in [b, a, b] {
+            p.inject(PacketBuilder.esp(source: Net.peer, destination: destination, spi: 0x4242,
+                                       sequence: destination == a ? 1 : (p.control.counters(second)![.decapsulatedPackets] == 0 ? 1 : 2),
+                                       inner: Net.inner()))
+            p.drain()
+        }
+        #expect(p.control.counters(first)?[.decapsulatedPackets] == 1)
+        #expect(p.control.counters(second)?[.decapsulatedPackets] == 2)
+        #expect(p.statistics.totals().totalDropped == 0)
+        p.expectConservation()
+    }
+}

@@ -17,6 +17,12 @@ extension Worker {
                 let h = table.hash(spi: c.spi, destination: c.destination)
                 scratch.hashes[i] = h
                 table.prefetch(hash: h)
+            } else if c.kind == .clear, let spd = policies, let probe = spd.firstProbe(c) {
+                scratch.hashes[i] = probe
+                scratch.saSlots[i] = Self.probed
+                spd.prefetchSlot(probe)
+            } else {
+                scratch.saSlots[i] = Self.noSA
             }
         }
     }

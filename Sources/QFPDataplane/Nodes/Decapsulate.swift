@@ -10,7 +10,7 @@ extension Worker {
     @inlinable
     mutating func decapsulate(
         _ handle: PacketHandle, _ c: PacketClassification, slot: UInt32, tunnel: Bool,
-        payloadStart: Int, payloadEnd: Int, usedPackets: UInt64, usedBytes: UInt64
+        payloadStart: Int, payloadEnd: Int
     ) {
         let b = directory.buffer(handle)
         let octets = b.length
@@ -72,7 +72,7 @@ extension Worker {
         b.dataOffset = b.dataOffset &+ newStart
         inbound.bump(slot, .decapsulatedPackets)
         inbound.bump(slot, .decapsulatedBytes, by: UInt64(octets))
-        checkSoftLifetime(slot, usedPackets: usedPackets, usedBytes: usedBytes)
+        checkSoftLifetime(slot)
         tally.decapsulated &+= 1
         forward(handle, length: b.length)
     }

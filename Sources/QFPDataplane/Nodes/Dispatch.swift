@@ -6,14 +6,18 @@ extension Worker {
         let c = scratch.classes[i]
         switch c.kind {
         case .esp, .espInUDP:
-            let slot = scratch.saSlots[i]
+            var slot = scratch.saSlots[i]
+            if slot < Self.reservedSPI && !table.confirm(slot, destination: c.destination) {
+                // Same SPI and fingerprint, other destination: the rare full lookup.
+                slot = table.lookup(spi: c.spi, destination: c.destination, hash: scratch.hashes[i]) ?? Self.noSA
+            }
             if slot < Self.reservedSPI {
                 espInbound(handle, c, slot: slot)
             } else {
                 unknownSPI(handle, c, reserved: slot == Self.reservedSPI)
             }
         case .clear:
-            outboundPolicy(handle, c)
+            outboundPolicy(handle, c, policies == nil ? OutboundDecision() : scratch.decisions[i])
         case .ike:
             puntFrame(handle)
         case .natKeepalive:

@@ -47,11 +47,10 @@ extension Worker {
         }
 
         // Hard lifetime: this packet may not take the SA past its limits.
-        let usedPackets = inbound.load(slot, .decapsulatedPackets) &+ 1
-        let usedBytes = inbound.load(slot, .decapsulatedBytes) &+ UInt64(octets)
         let hardPackets = UInt64(sa.hardPackets)
         let hardBytes = sa.hardBytes
-        if (hardPackets != 0 && usedPackets > hardPackets) || (hardBytes != 0 && usedBytes > hardBytes) {
+        if (hardPackets != 0 && inbound.load(slot, .decapsulatedPackets) &+ 1 > hardPackets)
+            || (hardBytes != 0 && inbound.load(slot, .decapsulatedBytes) &+ UInt64(octets) > hardBytes) {
             sa.flags = flags.union(.hardExpired)
             var r = PuntRecord(kind: .inboundHardExpired, worker: index, time: now)
             r.spi = sa.spi
@@ -79,16 +78,24 @@ extension Worker {
             return
         }
         decapsulate(handle, c, slot: slot, tunnel: flags.contains(.tunnel),
-                    payloadStart: payloadStart, payloadEnd: payloadEnd,
-                    usedPackets: usedPackets, usedBytes: usedBytes)
+                    payloadStart: payloadStart, payloadEnd: payloadEnd)
     }
 
     /// Soft lifetime: one notification per SA. A full punt ring defers it to the next packet.
-    @inlinable
-    mutating func checkSoftLifetime(_ slot: UInt32, usedPackets: UInt64, usedBytes: UInt64) {
+    @inlinable @inline(__always)
+    mutating func checkSoftLifetime(_ slot: UInt32) {
         let sa = inbound.entry(slot)
         let softPackets = UInt64(sa.softPackets)
         let softBytes = sa.softBytes
+        if softPackets == 0 && softBytes == 0 { return }
+        notifySoftLifetime(slot, softPackets: softPackets, softBytes: softBytes)
+    }
+
+    @usableFromInline
+    mutating func notifySoftLifetime(_ slot: UInt32, softPackets: UInt64, softBytes: UInt64) {
+        let sa = inbound.entry(slot)
+        let usedPackets = inbound.load(slot, .decapsulatedPackets)
+        let usedBytes = inbound.load(slot, .decapsulatedBytes)
         guard (softPackets != 0 && usedPackets >= softPackets) || (softBytes != 0 && usedBytes >= softBytes),
               !sa.flags.contains(.softNotified) else { return }
         var r = PuntRecord(kind: .inboundSoftExpired, worker: index, time: now)

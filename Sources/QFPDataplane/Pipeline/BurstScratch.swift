@@ -7,6 +7,8 @@ public struct BurstScratch: @unchecked Sendable {
     @usableFromInline let classes: UnsafeMutablePointer<PacketClassification>
     @usableFromInline let hashes: UnsafeMutablePointer<UInt32>
     @usableFromInline let saSlots: UnsafeMutablePointer<UInt32>
+    /// Outbound policy decisions of clear packets.
+    @usableFromInline let decisions: UnsafeMutablePointer<OutboundDecision>
     /// Handles to transmit this burst.
     @usableFromInline let transmit: UnsafeMutablePointer<PacketHandle>
     /// Per pool: handles to return this burst (`maximumBurst` each).
@@ -16,7 +18,8 @@ public struct BurstScratch: @unchecked Sendable {
     static func byteCount(pools: Int) -> Int {
         let n = maximumBurst
         return RegionCarver.bytesNeeded([
-            n * 4, n * MemoryLayout<PacketClassification>.stride, n * 4, n * 4, n * 4,
+            n * 4, n * MemoryLayout<PacketClassification>.stride, n * 4, n * 4,
+            n * MemoryLayout<OutboundDecision>.stride, n * 4,
             pools * n * 4, pools * 8,
         ])
     }
@@ -29,6 +32,8 @@ public struct BurstScratch: @unchecked Sendable {
         classes.initialize(repeating: PacketClassification(), count: n)
         hashes = carver.carve(n * 4).bindMemory(to: UInt32.self, capacity: n)
         saSlots = carver.carve(n * 4).bindMemory(to: UInt32.self, capacity: n)
+        decisions = carver.carve(n * MemoryLayout<OutboundDecision>.stride).bindMemory(to: OutboundDecision.self, capacity: n)
+        decisions.initialize(repeating: OutboundDecision(), count: n)
         transmit = carver.carve(n * 4).bindMemory(to: PacketHandle.self, capacity: n)
         releases = carver.carve(pools * n * 4).bindMemory(to: PacketHandle.self, capacity: pools * n)
         releaseCounts = carver.carve(pools * 8).bindMemory(to: Int.self, capacity: pools)

@@ -51,6 +51,9 @@ public struct PipelineConfiguration: Sendable, Equatable {
         guard (32...BurstScratch.maximumBurst).contains(burstSize) else {
             throw .invalidConfiguration("burst size \(burstSize) not in 32...\(BurstScratch.maximumBurst)")
         }
+        guard inboundSAsPerWorker <= SPITable.maximumCapacity else {
+            throw .invalidConfiguration("inbound SAs per worker \(inboundSAsPerWorker) above \(SPITable.maximumCapacity)")
+        }
         guard inboundSAsPerWorker >= 1, outboundSAs >= 1, bindings >= 1 else {
             throw .invalidConfiguration("SA and binding capacities must be positive")
         }

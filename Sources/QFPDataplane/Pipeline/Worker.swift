@@ -123,6 +123,7 @@ public struct Worker: @unchecked Sendable {
         prefetchPackets(n)
         classifyBurst(n)
         lookupBurst(n)
+        policyBurst(n)
         for i in 0..<n { dispatch(i) }
         finishBurst(n)
     }

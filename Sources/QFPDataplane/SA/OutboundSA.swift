@@ -105,6 +105,11 @@ public struct OutboundCounterTable: @unchecked Sendable {
         cell.pointee.store(cell.pointee.load(ordering: .relaxed) &+ n, ordering: .relaxed)
     }
 
+    @inlinable @inline(__always)
+    func prefetch(_ slot: UInt32) {
+        Prefetch.write(cells + Int(slot) &* Self.stride)
+    }
+
     func reset(_ slot: UInt32) {
         for i in 0..<Self.stride {
             // Relaxed: readers tolerate seeing the old totals until this lands.

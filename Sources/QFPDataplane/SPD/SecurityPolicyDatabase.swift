@@ -214,6 +214,43 @@ public struct SPDView: @unchecked Sendable {
         return h
     }
 
+    /// The first shape's probe position for a packet (for prefetching a burst ahead), or nil.
+    @inlinable @inline(__always)
+    public func firstProbe(_ c: PacketClassification) -> UInt32? {
+        guard groupCount > 0 else { return nil }
+        let g = groups[0]
+        let exact = UInt8(truncatingIfNeeded: g.shape >> 16)
+        if (exact & 8 != 0) != (c.ipVersion == 6) { return nil }
+        let s = c.source.masked(toPrefix: Int(UInt8(truncatingIfNeeded: g.shape >> 8)))
+        let d = c.destination.masked(toPrefix: Int(UInt8(truncatingIfNeeded: g.shape)))
+        let h = Self.hash(source: s, destination: d, protocolNumber: exact & 1 != 0 ? c.protocolNumber : 0,
+                          sourcePort: exact & 2 != 0 ? c.sourcePort : 0,
+                          destinationPort: exact & 4 != 0 ? c.destinationPort : 0)
+        return h
+    }
+
+    /// Prefetches the first shape's table slot for a probe from `firstProbe`.
+    @inlinable @inline(__always)
+    public func prefetchSlot(_ probe: UInt32) {
+        Prefetch.read(entries + Int(groups[0].start &+ (probe & groups[0].mask)))
+    }
+
+    /// Prefetches the policy a first-shape probe most likely lands on (its first hash match).
+    @inlinable @inline(__always)
+    public func prefetchPolicy(_ probe: UInt32) {
+        let g = groups[0]
+        var slot = probe & g.mask
+        while true {
+            let e = entries[Int(g.start &+ slot)]
+            if e == Self.emptyEntry { return }
+            if UInt32(truncatingIfNeeded: e >> 32) == probe {
+                Prefetch.read(rules + Int(UInt32(truncatingIfNeeded: e)))
+                return
+            }
+            slot = (slot &+ 1) & g.mask
+        }
+    }
+
     /// First-match lookup. A packet no policy matches gets `.none` (forwarded in the clear).
     @inlinable
     public func lookup(_ c: PacketClassification) -> Match {

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import QFPCLI
+import QFPDataplane
+import QFPGenerator
+
+/// `qfp bench`: ring, lookup and end-to-end throughput, as a table or one JSON object.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the data plane: SPSC ring, SPI lookup, inbound and outbound Mpps per worker.",
+        discussion: """
+            Runs on this machine's CPUs with pinned worker threads; each worker also generates its \
+            share of the traffic (run to completion). Ends with the two drop tables of the \
+            inbound run, as `show platform hardware qfp active statistics drop` and \
+            `... feature ipsec datapath drops` print them.
+            """)
+
+    enum Part: String, ExpressibleByArgument, CaseIterable {
+        case ring, lookup, inbound, outbound
+    }
+
+    @Option(name: .long, help: "Worker threads for the end-to-end runs (also measured with 1).")
+    var workers: Int = 2
+
+    @Option(name: .customLong("sas"), help: "Security associations for the end-to-end runs.")
+    var securityAssociations: Int = 100_000
+
+    @Option(name: .customLong("unknown-percent"), help: "Percent of packets to unknown SPIs (outbound: to policies without SA).")
+    var unknownPercent: Double = 5
+
+    @Option(name: .long, help: "IP packet length in bytes (64...1500).")
+    var length: Int = 64
+
+    @Option(name: .long, help: "Seconds measured per end-to-end run.")
+    var seconds: Double = 2
+
+    @Option(name: .customLong("lookup-sizes"), parsing: .upToNextOption, help: "SA counts for the lookup benchmark.")
+    var lookupSizes: [Int] = [1000, 100_000, 1_000_000]
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Parts to run: \(Part.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var only: [Part] = Part.allCases
+
+    @Flag(name: .long, help: "Print one JSON object instead of the table.")
+    var json = false
+
+    func validate() throws {
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be in 1...64, got \(workers)") }
+        guard securityAssociations >= 1 && securityAssociations <= 4_000_000 else {
+            throw ValidationError("--sas must be in 1...4000000, got \(securityAssociations)")
+        }
+        guard (0...100).contains(unknownPercent) else { throw ValidationError("--unknown-percent must be in 0...100, got \(unknownPercent)") }
+        guard (64...1500).contains(length) else { throw ValidationError("--length must be in 64...1500, got \(length)") }
+        guard seconds > 0 && seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600], got \(seconds)") }
+        guard lookupSizes.allSatisfy({ (1...4_000_000).contains($0) }) else {
+            throw ValidationError("--lookup-sizes must each be in 1...4000000")
+        }
+    }
+
+    func run() throws {
+        QFP.bootstrapLogging()
+        let topology = NUMATopology.current
+        var report = BenchReport(topology: topology, workers: workers, securityAssociations: securityAssociations,
+                                 packetLength: length, missFraction: unknownPercent / 100)
+        let progress = json ? nil : Progress()
+
+        if only.contains(.ring) {
+            progress?.say("SPSC ring, core to core, burst 32")
+            let handles = try RingBenchmark.run(.handle, topology: topology)
+            let words = try RingBenchmark.run(.word, topology: topology)
+            report.ring = .init(handles: handles, words: words)
+        }
+        if only.contains(.lookup) {
+            for size in lookupSizes {
+                progress?.say("SPI lookup, \(size) SAs")
+                report.lookups.append(try LookupBenchmark.run(securityAssociations: size, topology: topology))
+            }
+        }
+        for direction in [ThroughputWorkload.Direction.inbound, .outbound] where only.contains(Part(rawValue: direction.rawValue)!) {
+            var plan: [(Int, ThroughputWorkload.Generation)] = [(1, .rss)]
+            if workers > 1 { plan += [(workers, .rss), (workers, .spread)] }
+            for (count, generation) in plan {
+                progress?.say("\(direction.rawValue), \(count) worker\(count == 1 ? "" : "s"), \(generation.rawValue) generation")
+                var w = ThroughputWorkload()
+                w.direction = direction
+                w.generation = generation
+                w.workers = count
+                w.securityAssociations = securityAssociations
+                w.missFraction = unknownPercent / 100
+                w.packetLength = length
+                w.seconds = seconds
+                report.runs.append(try ThroughputRun.run(w, topology: topology))
+            }
+        }
+        progress?.done()
+        if json {
+            print(try JSONOutput.encode(report.json))
+        } else {
+            print(report.table, terminator: "")
+        }
+        if report.runs.contains(where: { !$0.conserved }) {
+            throw ValidationError("conservation failed: packets offered != forwarded + punted + consumed + dropped")
+        }
+    }
+}
+
+/// One-line progress on stderr while the table is being measured.
+struct Progress {
+    func say(_ what: String) {
+        FileHandle.standardError.write(Data("qfp bench: measuring \(what)...\n".utf8))
+    }
+    func done() {}
+}

@@ -1,0 +1,153 @@
+import Foundation
+import QFPCLI
+import QFPDataplane
+import QFPGenerator
+
+/// Everything `qfp bench` measured, rendered for people (`table`) or tools (`json`).
+struct BenchReport {
+    struct Ring {
+        var handles: RingBenchmark.Result
+        var words: RingBenchmark.Result
+    }
+
+    let topology: NUMATopology
+    let workers: Int
+    let securityAssociations: Int
+    let packetLength: Int
+    let missFraction: Double
+    var ring: Ring?
+    var lookups: [LookupBenchmark.Result] = []
+    var runs: [ThroughputResult] = []
+
+    init(topology: NUMATopology, workers: Int, securityAssociations: Int, packetLength: Int, missFraction: Double) {
+        self.topology = topology
+        self.workers = workers
+        self.securityAssociations = securityAssociations
+        self.packetLength = packetLength
+        self.missFraction = missFraction
+    }
+
+    func run(_ direction: ThroughputWorkload.Direction, workers count: Int,
+             generation: ThroughputWorkload.Generation = .rss) -> ThroughputResult? {
+        runs.first { $0.workload.direction == direction && $0.workload.workers == count && $0.workload.generation == generation }
+    }
+
+    /// The headline run: inbound with the requested worker count (else the last run).
+    var headline: ThroughputResult? { run(.inbound, workers: workers) ?? runs.last }
+
+    // MARK: Table
+
+    var table: String {
+        var out = "qfp bench: \(workers) worker\(workers == 1 ? "" : "s"), \(securityAssociations) SAs, "
+            + "\(packetLength)-byte packets, \(format(missFraction * 100, 1))% unknown SPI / no SA\n"
+        out += "NUMA: \(topology.isAvailable ? "\(topology.nodeCount) node\(topology.nodeCount == 1 ? "" : "s")" : "not available")"
+            + ", CPUs \(topology.allowedCPUs.map(String.init).joined(separator: ","))\n\n"
+        var rows: [(String, String)] = []
+        if let ring {
+            rows.append(("SPSC ring core to core, burst 32, 4-byte handles", "\(format(ring.handles.medianNanosecondsPerElement, 2)) ns/element (median of 64K chunks; best \(format(ring.handles.bestNanosecondsPerElement, 2)))"))
+            rows.append(("SPSC ring core to core, burst 32, 8-byte words", "\(format(ring.words.medianNanosecondsPerElement, 2)) ns/element (median of 64K chunks; best \(format(ring.words.bestNanosecondsPerElement, 2)))"))
+        }
+        for l in lookups {
+            rows.append(("SPI lookup, \(l.securityAssociations) SAs, random, burst 32", "\(format(l.nanosecondsPerLookup, 2)) ns/lookup"))
+        }
+        for r in runs {
+            let w = r.workload
+            var value = "\(format(r.mppsTotal / Double(w.workers), 2)) Mpps/worker"
+            if w.workers > 1 {
+                value += " (total \(format(r.mppsTotal, 2))"
+                if let one = run(w.direction, workers: 1), one.mppsTotal > 0 {
+                    value += ", \(format(r.mppsTotal / one.mppsTotal, 2))x one worker"
+                }
+                value += ")"
+            }
+            if !r.conserved { value += " CONSERVATION FAILED" }
+            let how = w.generation == .rss ? "RSS queues" : "steered across cores"
+            rows.append(("\(w.direction.rawValue), \(w.workers) worker\(w.workers == 1 ? "" : "s"), \(how) (CPUs \(r.cpus.map(String.init).joined(separator: ",")))", value))
+        }
+        let width = (rows.map(\.0.count).max() ?? 0) + 2
+        out += "measurement".padding(toLength: width, withPad: " ", startingAt: 0) + "result\n"
+        for (k, v) in rows { out += k.padding(toLength: width, withPad: " ", startingAt: 0) + v + "\n" }
+        if let h = headline {
+            let c = h.counters
+            out += "\nCounters of the \(h.workload.direction.rawValue) run with \(h.workload.workers) worker\(h.workload.workers == 1 ? "" : "s"): "
+                + "offered \(c[.offered]), forwarded \(c[.forwarded]), dropped \(c.totalDropped), punted \(c[.punted]), consumed \(c[.consumed])\n\n"
+            out += "Router#show platform hardware qfp active statistics drop\n"
+            out += GlobalDropTable.render(c)
+            out += "\nRouter#show platform hardware qfp active feature ipsec datapath drops\n"
+            out += IPsecDatapathDropTable.render(c)
+        }
+        return out
+    }
+
+    func format(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
+
+    // MARK: JSON
+
+    struct JSON: Encodable {
+        struct Run: Encodable {
+            var direction: String
+            var generation: String
+            var workers: Int
+            var cpus: [Int]
+            var mpps_per_worker: [Double]
+            var mpps_total: Double
+            var seconds: Double
+            var packets_offered: UInt64
+            var packets_forwarded: UInt64
+            var packets_dropped: UInt64
+            var conserved: Bool
+        }
+        struct Numa: Encodable {
+            var available: Bool
+            var nodes: Int
+            var cpus: [Int]
+        }
+        var workers: Int
+        var sas: Int
+        var packet_length: Int
+        var miss_fraction: Double
+        var packets_offered: UInt64
+        var packets_forwarded: UInt64
+        var packets_dropped: UInt64
+        var mpps_per_worker: Double
+        var mpps_total: Double
+        var scaling_vs_one_worker: Double?
+        var mpps_per_worker_steered_across_cores: Double?
+        var outbound_mpps_per_worker: Double?
+        var lookup_ns: [String: Double]
+        var ring_ns_per_element: Double?
+        var ring_ns_per_element_8_byte: Double?
+        var runs: [Run]
+        var numa: Numa
+        var global_drop_stats: [String: DropCountersJSON.Global]
+        var ipsec_datapath_drops: [String: DropCountersJSON.Feature]
+    }
+
+    var json: JSON {
+        let h = headline
+        let counters = h?.counters ?? CounterSnapshot()
+        let drops = DropCountersJSON(counters)
+        let one = run(.inbound, workers: 1)
+        let outbound = run(.outbound, workers: workers)
+        return JSON(
+            workers: workers, sas: securityAssociations, packet_length: packetLength, miss_fraction: missFraction,
+            packets_offered: counters[.offered], packets_forwarded: counters[.forwarded],
+            packets_dropped: counters.totalDropped,
+            mpps_per_worker: h.map { $0.mppsTotal / Double($0.workload.workers) } ?? 0,
+            mpps_total: h?.mppsTotal ?? 0,
+            scaling_vs_one_worker: (h != nil && one != nil && one!.mppsTotal > 0 && workers > 1) ? h!.mppsTotal / one!.mppsTotal : nil,
+            mpps_per_worker_steered_across_cores: run(.inbound, workers: workers, generation: .spread).map { $0.mppsTotal / Double($0.workload.workers) },
+            outbound_mpps_per_worker: outbound.map { $0.mppsTotal / Double($0.workload.workers) },
+            lookup_ns: Dictionary(uniqueKeysWithValues: lookups.map { (String($0.securityAssociations), $0.nanosecondsPerLookup) }),
+            ring_ns_per_element: ring?.handles.medianNanosecondsPerElement,
+            ring_ns_per_element_8_byte: ring?.words.medianNanosecondsPerElement,
+            runs: runs.map { r in
+                JSON.Run(direction: r.workload.direction.rawValue, generation: r.workload.generation.rawValue, workers: r.workload.workers, cpus: r.cpus,
+                    mpps_per_worker: r.mppsPerWorker, mpps_total: r.mppsTotal, seconds: r.elapsedSeconds,
+                    packets_offered: r.counters[.offered], packets_forwarded: r.counters[.forwarded],
+                    packets_dropped: r.counters.totalDropped, conserved: r.conserved)
+            },
+            numa: JSON.Numa(available: topology.isAvailable, nodes: topology.nodeCount, cpus: topology.allowedCPUs),
+            global_drop_stats: drops.globalDropStats, ipsec_datapath_drops: drops.ipsecDatapathDrops)
+    }
+}
