@@ -53,6 +53,11 @@ public final class ManualPipeline {
         return true
     }
 
+    /// Runs `body` with the source, to allocate, fill and send buffers directly (generators).
+    public func withSource<R>(_ body: (inout PacketSource) throws -> R) rethrows -> R {
+        try body(&source)
+    }
+
     /// One poll of every worker. Returns packets processed.
     @discardableResult
     public func step() -> Int {

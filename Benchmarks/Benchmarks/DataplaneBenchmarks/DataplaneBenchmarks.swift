@@ -1,0 +1,162 @@
+import Benchmark
+import QFPDataplane
+import QFPGenerator
+
+// Hot-path benchmarks. Each steady-state benchmark carries a committed threshold of zero
+// mallocs, so `swift package benchmark thresholds check` fails if the data path allocates.
+let zeroMallocs: [BenchmarkMetric: BenchmarkThresholds] = [
+    .mallocCountTotal: .init(absolute: [.p0: 0, .p50: 0, .p90: 0, .p100: 0]),
+]
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal, .instructions],
+        timeUnits: .nanoseconds, maxDuration: .seconds(2))
+
+    // One thread, bursts of 32 through an SPSC ring: the per-element cost without cache-line
+    // transfers (core to core is `qfp bench`'s ring figure).
+    Benchmark("SPSCRing enqueue+dequeue burst 32, same thread",
+              configuration: .init(scalingFactor: .kilo, thresholds: zeroMallocs)) { benchmark in
+        let ring = try SPSCRing<PacketHandle>(minimumCapacity: 4096)
+        defer { ring.deallocate() }
+        let items = UnsafeMutablePointer<PacketHandle>.allocate(capacity: 32)
+        defer { items.deallocate() }
+        items.initialize(repeating: 7, count: 32)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(ring.enqueueBurst(items, count: 32))
+            blackHole(ring.dequeueBurst(into: items, maximum: 32))
+        }
+    }
+
+    // SPI lookup in a worker's table, bursts of 32 random installed keys.
+    for size in [1000, 100_000, 1_000_000] {
+        Benchmark("SPI lookup burst 32, \(size) SAs",
+                  configuration: .init(scalingFactor: .kilo, thresholds: zeroMallocs)) { benchmark in
+            let fixture = try LookupFixture(securityAssociations: size)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { fixture.burst() }
+        }
+    }
+
+    // The whole inbound path on one thread: generator, steering, ring, stages, counters,
+    // buffer return. 100k SAs, 5% unknown SPIs, 64-byte ESP. One iteration = one burst of 32.
+    Benchmark("Inbound pipeline burst of 32, 100k SAs, 5% unknown, steady state",
+              configuration: .init(scalingFactor: .kilo, thresholds: zeroMallocs)) { benchmark in
+        let fixture = try InboundFixture(securityAssociations: 100_000)
+        for _ in 0..<1000 { fixture.burst() }   // warm: every buffer has been round the loop
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { fixture.burst() }
+    }
+
+    // Multi-threaded end to end (pinned workers, RSS generation), reported as Mpps.
+    for workers in [1, 2] {
+        Benchmark("Inbound end to end, \(workers) worker(s), 100k SAs",
+                  configuration: .init(metrics: [.custom("Mpps per worker", polarity: .prefersLarger, useScalingFactor: false)],
+                                       maxDuration: .seconds(30), maxIterations: 3)) { benchmark in
+            var w = ThroughputWorkload()
+            w.workers = workers
+            w.seconds = 1
+            let r = try ThroughputRun.run(w)
+            benchmark.measurement(.custom("Mpps per worker", polarity: .prefersLarger, useScalingFactor: false),
+                                  Int(r.mppsTotal / Double(workers)))
+        }
+    }
+}
+
+/// A worker with `securityAssociations` SAs and 64K precomputed random keys.
+final class LookupFixture {
+    let pipeline: Pipeline
+    var worker: Worker
+    let keys: UnsafeMutablePointer<UInt32>
+    let hashes = UnsafeMutablePointer<UInt32>.allocate(capacity: 32)
+    let results = UnsafeMutablePointer<UInt32>.allocate(capacity: 32)
+    var offset = 0
+    let router = IPAddress(ipv4: 0xC000_0201)
+
+    init(securityAssociations: Int) throws {
+        var c = PipelineConfiguration()
+        c.workers = 1
+        c.sources = 0
+        c.inboundSAsPerWorker = securityAssociations
+        c.outboundSAs = 16
+        c.bindings = 16
+        pipeline = try Pipeline(c)
+        worker = pipeline.takeWorker(0)
+        let spis = SPISequence(seed: 1).spis(count: securityAssociations).spis
+        for spi in spis {
+            while true {
+                do {
+                    try pipeline.control.installInbound(InboundSAConfig(spi: spi, destination: router))
+                    break
+                } catch .commandRingFull {
+                    worker.applyPendingCommands()
+                }
+            }
+        }
+        worker.applyPendingCommands()
+        keys = .allocate(capacity: 1 << 16)
+        var random = FastRandom(seed: 9)
+        for i in 0..<(1 << 16) { keys[i] = spis[FastRandom.index(random.next(), below: spis.count)] }
+    }
+
+    func burst() {
+        worker.lookupBurst(spis: keys + offset, destination: router, count: 32, hashes: hashes, results: results)
+        blackHole(results[31])
+        offset = (offset + 32) & ((1 << 16) - 1)
+    }
+
+    deinit {
+        keys.deallocate()
+        hashes.deallocate()
+        results.deallocate()
+    }
+}
+
+/// A one-worker manual pipeline fed by the inbound generator.
+final class InboundFixture {
+    let pipeline: ManualPipeline
+    var traffic: InboundESPTraffic
+    let handles = UnsafeMutablePointer<PacketHandle>.allocate(capacity: 32)
+
+    init(securityAssociations: Int) throws {
+        var c = ManualPipeline.smallConfiguration
+        c.workers = 1
+        c.inboundSAsPerWorker = securityAssociations
+        c.sourcePoolBuffers = 1024
+        c.inputRingSlots = 1024
+        c.commandRingSlots = 4096
+        pipeline = try ManualPipeline(c)
+        let router = IPAddress(ipv4: 0xC000_0201)
+        let sequence = SPISequence(seed: 3)
+        let (spis, next) = sequence.spis(count: securityAssociations)
+        for spi in spis {
+            while true {
+                do {
+                    try pipeline.control.installInbound(InboundSAConfig(spi: spi, destination: router))
+                    break
+                } catch .commandRingFull {
+                    pipeline.step()
+                }
+            }
+        }
+        pipeline.drain()
+        traffic = InboundESPTraffic(spis: spis, unknownSPIs: sequence.spis(count: 1024, from: next).spis,
+                                    unknownFraction: 0.05, length: 64, peer: IPAddress(ipv4: 0xC633_6407),
+                                    router: router, seed: 5)
+    }
+
+    func burst() {
+        pipeline.withSource { source in
+            let n = source.allocate(into: handles, maximum: 32)
+            traffic.fill(source, handles, n, now: 0)
+            source.send(handles, count: n)
+        }
+        pipeline.step()
+    }
+
+    deinit {
+        handles.deallocate()
+        traffic.deallocate()
+    }
+}
