@@ -1,16 +1,17 @@
 // swift-tools-version: 6.2
 // libFuzzer targets for qfp's parsers and data-plane stages. Build and run with Fuzz/run.sh
-// (it passes -sanitize=fuzzer,address); not part of the main build.
+// (it passes -sanitize=fuzzer,address and links with lld, which the fuzzer runtime needs here);
+// not part of the main build.
 import PackageDescription
 
 let package = Package(
     name: "qfp-fuzz",
     dependencies: [.package(name: "qfp", path: "..")],
     targets: [
+        .target(name: "CFuzzerDriver"),
         .executableTarget(
             name: "PacketFuzzer",
-            dependencies: [.product(name: "QFPDataplane", package: "qfp")],
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+            dependencies: ["CFuzzerDriver", .product(name: "QFPDataplane", package: "qfp")]
         ),
         .executableTarget(
             name: "MakeCorpus",

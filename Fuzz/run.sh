@@ -6,5 +6,5 @@ cd "$(dirname "$0")"
 runs=${1:-1000000}
 swift build -c release --product MakeCorpus >/dev/null
 .build/release/MakeCorpus corpus >/dev/null
-swift build -c release --product PacketFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+swift build -c release --product PacketFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
 exec .build/release/PacketFuzzer -runs="$runs" -max_len=2048 -print_final_stats=1 corpus
