@@ -73,8 +73,9 @@ public enum PacketBuilder {
                   protocolNumber: udp ? IPv4Header.protocolNumberUDP : IPv4Header.protocolNumberESP, payload: esp)
     }
 
-    /// A tunnel-mode ESP-NULL packet of exactly `totalLength` bytes (at least 64 for IPv4 outer
-    /// and inner headers): the inner IPv4 UDP datagram is sized to fit with no padding needed.
+    /// A tunnel-mode ESP-NULL packet of `totalLength` bytes rounded down to a multiple of 4 (the
+    /// 28 bytes of IPv4 and ESP headers plus a 4-byte-aligned payload and trailer, RFC 4303
+    /// §2.4, cannot make any other length); at least 64. The inner datagram is IPv4 UDP.
     public static func espOfLength(_ totalLength: Int, source: IPAddress, destination: IPAddress,
                                    spi: UInt32, sequence: UInt32) -> [UInt8] {
         // outer 20 + ESP 8 + inner + pad + 2 = totalLength, with inner + 2 a multiple of 4.

@@ -28,7 +28,7 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("unknown-percent"), help: "Percent of packets to unknown SPIs (outbound: to policies without SA).")
     var unknownPercent: Double = 5
 
-    @Option(name: .long, help: "IP packet length in bytes (64...1500).")
+    @Option(name: .long, help: "IP packet length in bytes (64...1500; ESP-NULL rounds down to a multiple of 4).")
     var length: Int = 64
 
     @Option(name: .long, help: "Seconds measured per end-to-end run.")

@@ -1,4 +1,4 @@
-import QFPDataplane
+@testable import QFPDataplane
 import QFPGenerator
 import Testing
 
@@ -175,6 +175,66 @@ struct OutboundPathTests {
         let t = p.statistics.totals()
         #expect(t.featureDrops == [35: 1, 33: 1])
         #expect(t[.bypassed] == 1)
+        p.expectConservation()
+    }
+}
+
+@Suite("Outbound limits")
+struct OutboundLimitTests {
+    func setUp() throws -> (ManualPipeline, OutboundSAHandle) {
+        let p = try makePipeline(workers: 1)
+        try p.control.installPolicies([SecurityPolicy(source: IPPrefix("10.1.0.0/16")!, destination: IPPrefix("10.2.0.0/16")!,
+                                                      action: .protect(binding: 0))])
+        let sa = try p.control.installOutbound(OutboundSAConfig(spi: 0x5151, tunnelSource: Net.router, tunnelDestination: Net.peer))
+        try p.control.bind(0, to: sa)
+        p.drain()
+        return (p, sa)
+    }
+
+    @Test("the last sequence number is 2^32-1; after it packets drop with 46 and the SA is reported once")
+    func sequenceOverflow() throws {
+        let (p, sa) = try setUp()
+        p.control.setSequenceNumberForTesting(sa, to: UInt64(UInt32.max) - 2)
+        for _ in 0..<5 { p.inject(PacketBuilder.clear(source: Net.insideHost, destination: Net.remoteHost)) }
+        p.drain()
+        let sent = p.transmittedPackets()
+        let sequences = sent.map { b in b.withUnsafeBytes { PacketClassifier.classify($0.baseAddress!, length: b.count).sequenceNumber } }
+        #expect(sequences == [UInt32.max - 1, UInt32.max])
+        let t = p.statistics.totals()
+        #expect(t.featureDrops == [46: 3])
+        #expect(t.globalDrops == ["IpsecOutput": 3])
+        #expect(p.control.counters(sa)?[.sequenceOverflowDrops] == 3)
+        #expect(p.control.drainPunts().map(\.kind) == [.outboundHardExpired])
+        p.expectConservation()
+    }
+
+    @Test("a packet received without headroom is rebuilt in the worker's own pool and encapsulated")
+    func noHeadroom() throws {
+        let (p, _) = try setUp()
+        let clear = PacketBuilder.clear(source: Net.insideHost, destination: Net.remoteHost)
+        p.withSource { source in
+            var h: PacketHandle = 0
+            _ = source.allocate(into: &h, maximum: 1)
+            let b = source.buffer(h)
+            b.reset(length: clear.count, inputInterface: 4, timestamp: 0)
+            b.dataOffset = PacketBuffer.metadataSize   // no headroom at all
+            clear.withUnsafeBytes { b.data.copyMemory(from: $0.baseAddress!, byteCount: clear.count) }
+            source.send(&h, count: 1)
+        }
+        p.drain()
+        let sent = p.transmittedPackets()
+        #expect(sent.count == 1)
+        #expect(sent.first.map { Array($0.suffix(from: 28).prefix(clear.count)) } == clear)
+        #expect(p.statistics.totals()[.encapsulated] == 1)
+        p.expectConservation()
+    }
+
+    @Test("a datagram that cannot fit once encapsulated drops with 51 (IPv4)")
+    func tooBig() throws {
+        let (p, _) = try setUp()
+        p.inject(PacketBuilder.clear(source: Net.insideHost, destination: Net.remoteHost, payloadLength: PacketBuffer.maximumLength - 28))
+        p.drain()
+        #expect(p.statistics.totals().featureDrops == [51: 1])
         p.expectConservation()
     }
 }

@@ -9,11 +9,12 @@ extension Worker {
     /// `IpsecOutput`). Hard lifetimes drop with 44 (`IpsecInvalidSa`); the packet that crosses a
     /// soft or hard limit — exactly one, by construction — tells the control plane.
     @inlinable
-    mutating func espOutbound(_ handle: PacketHandle, _ c: PacketClassification, slot: UInt32) {
+    mutating func espOutbound(_ original: PacketHandle, _ c: PacketClassification, slot: UInt32) {
         let sa = outbound.entry(slot)
         let flags = sa.flags
         let transform = flags.transform
-        let b = directory.buffer(handle)
+        var handle = original
+        var b = directory.buffer(handle)
         let tunnel = flags.contains(.tunnel)
         let udp = flags.contains(.udpEncapsulated) ? UDPHeader.length : 0
         let outerIPv6 = tunnel ? flags.contains(.ipv6) : c.ipVersion == 6
@@ -29,9 +30,19 @@ extension Worker {
             &+ udp &+ ESPHeader.length &+ transform.ivLength
         let total = ipLength &+ added &+ trailer
         let limit = outerIPv6 ? IPv6Header.length &+ Int(UInt16.max) : Int(UInt16.max)
-        if b.headroom < added || b.dataOffset &+ ipLength &+ trailer > PacketBuffer.size || total > limit {
+        if total > limit || ipLength &+ trailer > PacketBuffer.maximumLength {
             drop(handle, .ipsecOutput, outerIPv6 ? .outInfraV6PktLenTooBig : .outInfraV4PktLenTooBig)
             return
+        }
+        if b.headroom < added || b.dataOffset &+ ipLength &+ trailer > PacketBuffer.size {
+            // Not enough room around the packet where it was received: rebuild it in one of
+            // this worker's own buffers, which start with full headroom.
+            guard let moved = relocate(handle) else {
+                drop(handle, .ipsecOutput, .pktBufferUnavailable)
+                return
+            }
+            handle = moved
+            b = directory.buffer(handle)
         }
 
         // Sequence number and volume. Relaxed fetch-adds: each value is handed out once; no

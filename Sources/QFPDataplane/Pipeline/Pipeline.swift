@@ -104,7 +104,7 @@ public final class Pipeline: @unchecked Sendable {
             let sizes = [
                 CounterBlock.byteCount, 2 * CacheLine.padded, tableSlots * 8, arenaBytes.slots, arenaBytes.bitmaps,
                 configuration.outboundSAs * OutboundCounterTable.stride * 8, configuration.bindings * 4,
-                BurstScratch.byteCount(pools: P), LocalEndpoints.byteCount,
+                BurstScratch.byteCount(pools: P), LocalEndpoints.byteCount, pools[S + w].count * 4,
             ]
             let region = try NodeLocalRegion.allocate(byteCount: RegionCarver.bytesNeeded(sizes), node: nodes[w], what: "worker \(w)")
             regions.append(region)
@@ -118,6 +118,7 @@ public final class Pipeline: @unchecked Sendable {
             let bindings = carver.carve(sizes[6]).bindMemory(to: UInt32.self, capacity: configuration.bindings)
             let scratch = BurstScratch(carver: &carver, pools: P)
             let endpoints = LocalEndpoints(carver: &carver)
+            let ownBuffers = BufferStack(pool: pools[S + w], storage: carver.carve(sizes[9]).bindMemory(to: PacketHandle.self, capacity: pools[S + w].count))
 
             let commands: SPSCRing<WorkerCommand> = try ring(configuration.commandRingSlots, node: nodes[w], "command ring w\(w)")
             let punts: SPSCRing<PuntRecord> = try ring(configuration.puntRingSlots, node: nodes[w], "punt ring w\(w)")
@@ -141,7 +142,7 @@ public final class Pipeline: @unchecked Sendable {
                 table: table, inbound: arena, outbound: outboundArena, outboundCounters: outboundCounters,
                 bindings: bindings, bindingCapacity: configuration.bindings, control: controlBlock,
                 clock: clock, puntRate: configuration.puntRatePerSecond, puntBurst: configuration.puntBurst,
-                endpoints: endpoints, scratch: scratch)))
+                endpoints: endpoints, scratch: scratch, ownPool: S + w, ownBuffers: ownBuffers)))
             links.append(.init(commands: commands, control: controlBlock, punts: punts, frames: frames,
                                inbound: arena, outboundCounters: outboundCounters))
             blocks.append(counters)

@@ -32,6 +32,9 @@ public struct Worker: @unchecked Sendable {
     @usableFromInline var acquireBucket: TokenBucket
     @usableFromInline var endpoints: LocalEndpoints
     @usableFromInline let scratch: BurstScratch
+    /// This worker's own pool (for packets it must rebuild) and its free stack.
+    @usableFromInline let ownPool: Int
+    @usableFromInline var ownBuffers: BufferStack
     @usableFromInline var tally = BurstTally()
     @usableFromInline var now: UInt64 = 0
 
@@ -64,6 +67,8 @@ public struct Worker: @unchecked Sendable {
         var puntBurst: UInt64
         var endpoints: LocalEndpoints
         var scratch: BurstScratch
+        var ownPool: Int
+        var ownBuffers: BufferStack
     }
 
     init(_ p: Parts) {
@@ -74,10 +79,31 @@ public struct Worker: @unchecked Sendable {
         inbound = p.inbound; outbound = p.outbound; outboundCounters = p.outboundCounters
         bindings = p.bindings; bindingCapacity = p.bindingCapacity; control = p.control
         clock = p.clock; endpoints = p.endpoints; scratch = p.scratch
+        ownPool = p.ownPool; ownBuffers = p.ownBuffers
         invalidSPIBucket = TokenBucket(ratePerSecond: p.puntRate, burst: p.puntBurst)
         acquireBucket = TokenBucket(ratePerSecond: p.puntRate, burst: p.puntBurst)
         bindings.update(repeating: Self.unbound, count: p.bindingCapacity)
         policies = nil
+    }
+
+    /// Copies a packet into a buffer of this worker's pool, at the default offset (full
+    /// headroom), and returns the original. Nil when the pool is empty.
+    @inlinable
+    mutating func relocate(_ handle: PacketHandle) -> PacketHandle? {
+        if ownBuffers.count == 0 {
+            flushReleases(pool: ownPool)
+            ownBuffers.refill(from: returns[ownPool])
+        }
+        var fresh: PacketHandle = 0
+        guard ownBuffers.pop(into: &fresh, 1) == 1 else { return nil }
+        let from = directory.buffer(handle)
+        let to = directory.buffer(fresh)
+        let length = min(from.length, PacketBuffer.maximumLength)
+        to.reset(length: length, inputInterface: from.inputInterface, timestamp: from.timestamp)
+        to.streamID = from.streamID
+        to.data.copyMemory(from: from.data, byteCount: length)
+        release(handle)
+        return fresh
     }
 
     /// Inbound SAs this worker holds.
