@@ -84,17 +84,9 @@ final class LookupFixture {
         pipeline = try Pipeline(c)
         worker = pipeline.takeWorker(0)
         let spis = SPISequence(seed: 1).spis(count: securityAssociations).spis
-        for spi in spis {
-            while true {
-                do {
-                    try pipeline.control.installInbound(InboundSAConfig(spi: spi, destination: router))
-                    break
-                } catch .commandRingFull {
-                    worker.applyPendingCommands()
-                }
-            }
+        try BulkInstall.inbound(spis: spis, destination: router, control: pipeline.control) {
+            worker.applyPendingCommands()
         }
-        worker.applyPendingCommands()
         keys = .allocate(capacity: Self.keyCount)
         var random = FastRandom(seed: 9)
         for i in 0..<Self.keyCount { keys[i] = spis[FastRandom.index(random.next(), below: spis.count)] }
@@ -133,17 +125,9 @@ final class InboundFixture {
         let router = IPAddress(ipv4: 0xC000_0201)
         let sequence = SPISequence(seed: 3)
         let (spis, next) = sequence.spis(count: securityAssociations)
-        for spi in spis {
-            while true {
-                do {
-                    try pipeline.control.installInbound(InboundSAConfig(spi: spi, destination: router))
-                    break
-                } catch .commandRingFull {
-                    pipeline.step()
-                }
-            }
+        try BulkInstall.inbound(spis: spis, destination: router, control: pipeline.control) {
+            pipeline.step()
         }
-        pipeline.drain()
         traffic = InboundESPTraffic(spis: spis, unknownSPIs: sequence.spis(count: 1024, from: next).spis,
                                     unknownFraction: 0.05, length: 64, peer: IPAddress(ipv4: 0xC633_6407),
                                     router: router, seed: 5)

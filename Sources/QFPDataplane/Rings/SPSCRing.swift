@@ -64,42 +64,45 @@ public struct SPSCRing<Element: BitwiseCopyable>: @unchecked Sendable {
 
     // MARK: Producer side
 
+    /// Slots free for the producer at tail `t`, refreshing its cached view of the consumer's
+    /// head only when the cached view shows fewer than `wanted`.
+    @inlinable @inline(__always)
+    func freeSlots(tail t: UInt32, wanted n: UInt32) -> UInt32 {
+        let free = (mask &+ 1) &- (t &- cachedHead.pointee)
+        if free >= n { return free }
+        // Acquiring: pairs with the consumer's releasing store of head in dequeueBurst, so the
+        // consumer's reads of the slots we are about to overwrite happened before.
+        cachedHead.pointee = head.pointee.load(ordering: .acquiring)
+        return (mask &+ 1) &- (t &- cachedHead.pointee)
+    }
+
+    /// Copies `k` elements in at tail `t` and publishes them.
+    @inlinable @inline(__always)
+    func publish(_ source: UnsafePointer<Element>, count k: UInt32, at t: UInt32) {
+        copyIn(source, count: k, at: t)
+        // Releasing: pairs with the consumer's acquiring load of tail; publishes the slots.
+        tail.pointee.store(t &+ k, ordering: .releasing)
+    }
+
     /// Enqueues as many of `count` elements from `source` as fit; returns how many. Producer only.
     @inlinable @inline(__always)
     public func enqueueBurst(_ source: UnsafePointer<Element>, count: Int) -> Int {
         // Relaxed: the producer is the only writer of tail.
         let t = tail.pointee.load(ordering: .relaxed)
-        let n = UInt32(truncatingIfNeeded: count)
-        var free = (mask &+ 1) &- (t &- cachedHead.pointee)
-        if free < n {
-            // Acquiring: pairs with the consumer's releasing store of head in dequeueBurst, so
-            // the consumer's reads of the slots we are about to overwrite happened before.
-            cachedHead.pointee = head.pointee.load(ordering: .acquiring)
-            free = (mask &+ 1) &- (t &- cachedHead.pointee)
-        }
-        let k = min(n, free)
+        let k = min(UInt32(truncatingIfNeeded: count), freeSlots(tail: t, wanted: UInt32(truncatingIfNeeded: count)))
         if k == 0 { return 0 }
-        copyIn(source, count: k, at: t)
-        // Releasing: pairs with the consumer's acquiring load of tail; publishes the slots.
-        tail.pointee.store(t &+ k, ordering: .releasing)
+        publish(source, count: k, at: t)
         return Int(k)
     }
 
     /// Enqueues all `count` elements or none; returns whether it did. Producer only.
     @inlinable @inline(__always)
     public func enqueueBulk(_ source: UnsafePointer<Element>, count: Int) -> Bool {
+        // Relaxed: the producer is the only writer of tail.
         let t = tail.pointee.load(ordering: .relaxed)
         let n = UInt32(truncatingIfNeeded: count)
-        var free = (mask &+ 1) &- (t &- cachedHead.pointee)
-        if free < n {
-            // Acquiring: pairs with the consumer's releasing store of head.
-            cachedHead.pointee = head.pointee.load(ordering: .acquiring)
-            free = (mask &+ 1) &- (t &- cachedHead.pointee)
-            if free < n { return false }
-        }
-        copyIn(source, count: n, at: t)
-        // Releasing: pairs with the consumer's acquiring load of tail.
-        tail.pointee.store(t &+ n, ordering: .releasing)
+        if freeSlots(tail: t, wanted: n) < n { return false }
+        publish(source, count: n, at: t)
         return true
     }
 

@@ -25,17 +25,9 @@ public enum LookupBenchmark {
         var worker = pipeline.takeWorker(0)
         let router = IPAddress(ipv4: 0xC000_0201)
         let spis = SPISequence(seed: 0x5AD).spis(count: securityAssociations).spis
-        for spi in spis {
-            while true {
-                do {
-                    try pipeline.control.installInbound(InboundSAConfig(spi: spi, destination: router))
-                    break
-                } catch .commandRingFull {
-                    worker.applyPendingCommands()
-                }
-            }
+        try BulkInstall.inbound(spis: spis, destination: router, control: pipeline.control) {
+            worker.applyPendingCommands()
         }
-        worker.applyPendingCommands()
 
         // Precomputed random keys (1M, or fewer for small tables), cycled through.
         var random = FastRandom(seed: 42)
