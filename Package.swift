@@ -49,7 +49,8 @@ let package = Package(
         .testTarget(name: "QFPDataplaneTests", dependencies: ["QFPDataplane", "QFPGenerator"]),
         .testTarget(name: "QFPControlTests", dependencies: ["QFPControl"]),
         .testTarget(name: "QFPGeneratorTests", dependencies: ["QFPGenerator"]),
-        .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI"]),
+        // Fixtures are device captures read through #filePath, not bundled resources.
+        .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI"], exclude: ["Fixtures"]),
         .testTarget(name: "qfpTests", dependencies: ["qfp"]),
     ]
 )

@@ -2,9 +2,11 @@
 // ordo-one/benchmark suite for qfp (kept apart from the main package, as swift-nio does, so the
 // main build and `swift test` do not pay for the benchmark tooling). Run from this directory:
 //   swift package benchmark                      (all benchmarks)
-//   swift package benchmark --filter "SPI.*"     (a subset)
-//   swift package benchmark thresholds check     (fails when a committed threshold is broken,
-//                                                 e.g. any malloc in the steady-state hot path)
+//   swift package benchmark --filter "SPILookup.*"  (a subset)
+//   swift package benchmark thresholds check --filter "SPSC.*|SPILookup.*|InboundPipeline.*"
+//       fails when a committed threshold (Thresholds/) is broken, e.g. a malloc in the hot path
+//   swift package benchmark run --filter "InboundPipeline.*" --allocation-stacks
+//       lists every allocation in the measured region (there are none)
 import PackageDescription
 
 let package = Package(

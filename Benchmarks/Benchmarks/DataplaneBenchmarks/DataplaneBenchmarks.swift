@@ -3,10 +3,17 @@ import QFPDataplane
 import QFPGenerator
 
 let benchmarks: @Sendable () -> Void = {
-    // Hot-path benchmarks. Each steady-state benchmark carries a committed threshold of zero
-    // mallocs, so `swift package benchmark thresholds check` fails if the data path allocates.
+    // Names have no spaces: `thresholds check` looks files up by the raw name while
+    // `thresholds update` writes them with spaces replaced.
+    // Hot-path benchmarks. The measured regions allocate nothing (`--allocation-stacks` reports
+    // "0 allocations (0.0/iteration)"); the thresholds in Thresholds/ record per-sample totals,
+    // which include the harness's own ~17 allocations per sample of 1,000 iterations. A
+    // tolerance of 100 per sample fails `thresholds check` as soon as the data path allocates
+    // once per 10 iterations (one per packet would add 32,000).
     let zeroMallocs: [BenchmarkMetric: BenchmarkThresholds] = [
-        .mallocCountTotal: .init(absolute: [.p0: 0, .p50: 0, .p90: 0, .p100: 0]),
+        .mallocCountTotal: .init(absolute: [.p90: 100]),
+        .wallClock: .init(relative: [.p90: 50]),
+        .throughput: .init(relative: [.p90: 50]),
     ]
 
     Benchmark.defaultConfiguration = .init(
@@ -15,7 +22,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // One thread, bursts of 32 through an SPSC ring: the per-element cost without cache-line
     // transfers (core to core is `qfp bench`'s ring figure).
-    Benchmark("SPSCRing enqueue+dequeue burst 32, same thread",
+    Benchmark("SPSCRing.burst32.sameThread",
               configuration: .init(scalingFactor: .kilo, thresholds: zeroMallocs)) { benchmark in
         let ring = try SPSCRing<PacketHandle>(minimumCapacity: 4096)
         defer { ring.deallocate() }
@@ -32,7 +39,7 @@ let benchmarks: @Sendable () -> Void = {
     // SPI lookup in a worker's table, bursts of 32 random installed keys. The fixture (SAs
     // installed, every key looked up once) is built once per benchmark, not per sample.
     for size in [1000, 100_000, 1_000_000] {
-        Benchmark("SPI lookup burst 32, \(size) SAs",
+        Benchmark("SPILookup.burst32.\(size)SAs",
                   configuration: .init(scalingFactor: .kilo, thresholds: zeroMallocs),
                   closure: { benchmark, fixture in
                       for _ in benchmark.scaledIterations { fixture.burst() }
@@ -42,7 +49,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // The whole inbound path on one thread: generator, steering, ring, stages, counters,
     // buffer return. 100k SAs, 5% unknown SPIs, 64-byte ESP. One iteration = one burst of 32.
-    Benchmark("Inbound pipeline burst of 32, 100k SAs, 5% unknown, steady state",
+    Benchmark("InboundPipeline.burst32.100kSAs.5pctUnknown",
               configuration: .init(scalingFactor: .kilo, thresholds: zeroMallocs),
               closure: { benchmark, fixture in
                   for _ in benchmark.scaledIterations { fixture.burst() }
@@ -51,7 +58,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // Multi-threaded end to end (pinned workers, RSS generation), reported as Mpps.
     for workers in [1, 2] {
-        Benchmark("Inbound end to end, \(workers) worker(s), 100k SAs",
+        Benchmark("InboundEndToEnd.\(workers)workers.100kSAs",
                   configuration: .init(metrics: [.custom("Mpps per worker", polarity: .prefersLarger, useScalingFactor: false)],
                                        maxDuration: .seconds(30), maxIterations: 3)) { benchmark in
             var w = ThroughputWorkload()
@@ -75,18 +82,21 @@ final class LookupFixture {
     let router = IPAddress(ipv4: 0xC000_0201)
 
     init(securityAssociations: Int) throws {
+        let router = self.router
         var c = PipelineConfiguration()
         c.workers = 1
         c.sources = 0
         c.inboundSAsPerWorker = securityAssociations
         c.outboundSAs = 16
         c.bindings = 16
-        pipeline = try Pipeline(c)
-        worker = pipeline.takeWorker(0)
+        let pipeline = try Pipeline(c)
+        var worker = pipeline.takeWorker(0)
         let spis = SPISequence(seed: 1).spis(count: securityAssociations).spis
         try BulkInstall.inbound(spis: spis, destination: router, control: pipeline.control) {
             worker.applyPendingCommands()
         }
+        self.pipeline = pipeline
+        self.worker = worker
         keys = .allocate(capacity: Self.keyCount)
         var random = FastRandom(seed: 9)
         for i in 0..<Self.keyCount { keys[i] = spis[FastRandom.index(random.next(), below: spis.count)] }
@@ -121,13 +131,14 @@ final class InboundFixture {
         c.sourcePoolBuffers = 1024
         c.inputRingSlots = 1024
         c.commandRingSlots = 4096
-        pipeline = try ManualPipeline(c)
+        let pipeline = try ManualPipeline(c)
         let router = IPAddress(ipv4: 0xC000_0201)
         let sequence = SPISequence(seed: 3)
         let (spis, next) = sequence.spis(count: securityAssociations)
         try BulkInstall.inbound(spis: spis, destination: router, control: pipeline.control) {
             pipeline.step()
         }
+        self.pipeline = pipeline
         traffic = InboundESPTraffic(spis: spis, unknownSPIs: sequence.spis(count: 1024, from: next).spis,
                                     unknownFraction: 0.05, length: 64, peer: IPAddress(ipv4: 0xC633_6407),
                                     router: router, seed: 5)

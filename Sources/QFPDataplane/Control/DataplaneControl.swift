@@ -205,6 +205,8 @@ public final class DataplaneControl: @unchecked Sendable {
         }
         let handle = try installInbound(replacement)
         try state.withLock { (s) throws(DataplaneError) in
+            // `old` may have been deleted meanwhile (its slot even reused): mark only if live.
+            guard s.liveInbound[old] != nil else { return }
             var c = WorkerCommand(kind: .markRekeyed)
             c.slot = old.slot
             try submit(c, to: old.worker, &s)
