@@ -5,9 +5,13 @@
 /// are `data ..< data + length`; stages move `dataOffset` to prepend or strip headers.
 @frozen
 public struct PacketBuffer {
-    /// Bytes per buffer (a power of two, so a handle resolves with a shift).
+    /// Usable bytes per buffer.
     public static let size = 2048
-    @usableFromInline static let sizeShift = 11
+    /// Distance between buffers in a pool: one cache line more than `size`, so that the same
+    /// offset in consecutive buffers falls in different cache sets. With a 2048-byte stride
+    /// every buffer's headers would share two L1 sets and a burst would evict itself (the
+    /// reason DPDK's mempool spreads its objects).
+    public static let stride = size + 64
     /// Bytes of metadata at the start of a buffer.
     public static let metadataSize = 64
     /// Where a freshly received packet starts: room before it for outer headers on encapsulation.
@@ -93,7 +97,7 @@ public struct BufferDirectory: @unchecked Sendable {
     @inlinable @inline(__always)
     public func buffer(_ handle: PacketHandle) -> PacketBuffer {
         PacketBuffer(bases[Int(handle >> 24)].unsafelyUnwrapped
-            + (Int(handle & 0x00FF_FFFF) << PacketBuffer.sizeShift))
+            + Int(handle & 0x00FF_FFFF) &* PacketBuffer.stride)
     }
 
     /// The pool that owns `handle`.

@@ -21,7 +21,7 @@ public struct PacketPool: @unchecked Sendable {
         self.index = index
         self.count = count
         region = try NodeLocalRegion.allocate(
-            byteCount: count * PacketBuffer.size, node: node, what: "packet pool \(index)")
+            byteCount: count * PacketBuffer.stride, node: node, what: "packet pool \(index)")
     }
 
     /// First buffer's address.
