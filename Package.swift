@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // libnuma headers (Debian libnuma-dev) plus a few static-inline helpers; linked by QFPDataplane.
@@ -36,8 +37,17 @@ let package = Package(
         ),
         // Traffic: packet templates, emulated senders, load and throughput runs.
         .target(name: "QFPGenerator", dependencies: ["QFPDataplane", "QFPControl"]),
-        // IOS renderers of the show commands and their JSON twins.
-        .target(name: "QFPCLI", dependencies: ["QFPDataplane"]),
+        // The IOS command language (command table, abbreviations, `?`, pipes), renderers of the
+        // show commands and their JSON twins, the control-socket server and client, the shell.
+        .target(
+            name: "QFPCLI",
+            dependencies: [
+                "QFPDataplane", "QFPControl",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "qfp",
             dependencies: [
@@ -50,7 +60,7 @@ let package = Package(
         .testTarget(name: "QFPControlTests", dependencies: ["QFPControl"]),
         .testTarget(name: "QFPGeneratorTests", dependencies: ["QFPGenerator"]),
         // Fixtures are device captures read through #filePath, not bundled resources.
-        .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI"], exclude: ["Fixtures"]),
+        .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI", "QFPControl"], exclude: ["Fixtures"]),
         .testTarget(name: "qfpTests", dependencies: ["qfp"]),
     ]
 )
