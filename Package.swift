@@ -30,10 +30,15 @@ let package = Package(
             dependencies: ["CNuma", .product(name: "Logging", package: "swift-log")],
             linkerSettings: [.linkedLibrary(numaLibrary, .when(platforms: [.linux]))]
         ),
-        // Clocks, the SA manager that programs the data plane, and (later) IKE, syslog, recovery.
+        // The IOS command-language engine: syntax tables, unique-prefix matching, `?` help,
+        // completion, IOS error reporting, output pipes and IOS regular expressions. Shared by
+        // the configuration parser (QFPControl) and the exec commands (QFPCLI).
+        .target(name: "QFPCommandLanguage"),
+        // Clocks, IOS configuration, the router that programs the data plane, and (later) IKE,
+        // syslog, recovery.
         .target(
             name: "QFPControl",
-            dependencies: ["QFPDataplane", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["QFPDataplane", "QFPCommandLanguage", .product(name: "Logging", package: "swift-log")]
         ),
         // Traffic: packet templates, emulated senders, load and throughput runs.
         .target(name: "QFPGenerator", dependencies: ["QFPDataplane", "QFPControl"]),
@@ -42,7 +47,7 @@ let package = Package(
         .target(
             name: "QFPCLI",
             dependencies: [
-                "QFPDataplane", "QFPControl",
+                "QFPDataplane", "QFPControl", "QFPCommandLanguage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,7 +62,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QFPDataplaneTests", dependencies: ["QFPDataplane", "QFPGenerator"]),
-        .testTarget(name: "QFPControlTests", dependencies: ["QFPControl"]),
+        .testTarget(name: "QFPCommandLanguageTests", dependencies: ["QFPCommandLanguage"]),
+        .testTarget(name: "QFPControlTests", dependencies: ["QFPControl", "QFPGenerator"]),
         .testTarget(name: "QFPGeneratorTests", dependencies: ["QFPGenerator"]),
         // Fixtures are device captures read through #filePath, not bundled resources.
         .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI", "QFPControl"], exclude: ["Fixtures"]),

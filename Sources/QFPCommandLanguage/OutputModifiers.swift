@@ -1,0 +1,125 @@
+/// The `|` output modifiers of a show command: `include`, `exclude`, `begin`, `section`,
+/// `count` (each with an IOS regular expression) and `json` (a qfp extension: the command's
+/// data as JSON). Keywords take any unique abbreviation (`| i`, `| inc`).
+///
+/// As in IOS, everything after the modifier keyword is the expression, `|` included (it is
+/// regex alternation there), so one modifier applies per command.
+public enum OutputModifier: Sendable {
+    case include(IOSRegex)
+    case exclude(IOSRegex)
+    case begin(IOSRegex)
+    case section(IOSRegex)
+    case count(IOSRegex)
+    case json
+
+    static let keywords: [(String, String)] = [
+        ("begin", "Begin with the line that matches"),
+        ("count", "Count number of lines which match regexp"),
+        ("exclude", "Exclude lines that match"),
+        ("include", "Include lines that match"),
+        ("json", "Show the command's data as JSON (qfp extension)"),
+        ("section", "Filter a section of output"),
+    ]
+
+    /// A failure to understand the text after `|`.
+    public enum ParseError: Error, Equatable, Sendable {
+        /// The word at `column` (from the start of the whole line) is not a modifier.
+        case invalid(column: Int)
+        case ambiguous
+        case incomplete
+        case badExpression(String)
+    }
+
+    /// Splits a command line at its first `|`: the command, and the modifier text after the bar.
+    public static func split(_ line: String) -> (command: String, modifier: (text: String, column: Int)?) {
+        guard let bar = line.firstIndex(of: "|") else { return (line, nil) }
+        let column = line.distance(from: line.startIndex, to: bar) + 1
+        return (String(line[..<bar]), (String(line[line.index(after: bar)...]), column))
+    }
+
+    /// Parses the text after `|` (`column` is where that text starts in the whole line).
+    public static func parse(_ text: String, column: Int) -> Result<OutputModifier, ParseError> {
+        let leading = text.prefix { $0 == " " }.count
+        let body = text.dropFirst(leading)
+        guard !body.isEmpty else { return .failure(.incomplete) }
+        let word = body.prefix { $0 != " " }
+        let candidates = keywords.map(\.0).filter { $0.hasPrefix(word.lowercased()) }
+        if candidates.count > 1 && !candidates.contains(word.lowercased()) { return .failure(.ambiguous) }
+        guard let keyword = candidates.count == 1 ? candidates[0] : candidates.first(where: { $0 == word.lowercased() }) else {
+            return .failure(.invalid(column: column + leading))
+        }
+        let rest = body.dropFirst(word.count).drop { $0 == " " }
+        if keyword == "json" {
+            return rest.isEmpty ? .success(.json) : .failure(.invalid(column: column + leading + word.count + 1))
+        }
+        guard !rest.isEmpty else { return .failure(.incomplete) }
+        guard let regex = IOSRegex(String(rest)) else { return .failure(.badExpression(String(rest))) }
+        switch keyword {
+        case "include": return .success(.include(regex))
+        case "exclude": return .success(.exclude(regex))
+        case "begin": return .success(.begin(regex))
+        case "section": return .success(.section(regex))
+        default: return .success(.count(regex))
+        }
+    }
+
+    /// `?` help after `|`.
+    public static func help(_ text: String) -> String {
+        let trimmed = text.drop { $0 == " " }
+        if trimmed.isEmpty || text.last == " " && !trimmed.contains(" ") && keywords.contains(where: { $0.0 == trimmed.trimmingSpaces }) {
+            if !trimmed.isEmpty { return "  LINE  Regular Expression\n" }
+            let width = keywords.map(\.0.count).max()!
+            var out = ""
+            for (label, text) in keywords { out += "  " + label.padded(to: width) + "  " + text + "\n" }
+            return out
+        }
+        if trimmed.contains(" ") { return "  LINE    <cr>\n" }
+        let names = keywords.map(\.0).filter { $0.hasPrefix(trimmed.lowercased()) }
+        return names.isEmpty ? "% Unrecognized command\n" : names.joined(separator: "  ") + "  \n"
+    }
+
+    /// Applies the modifier to rendered text (JSON is the caller's business: returns text as is).
+    public func apply(to text: String) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // A trailing newline yields one empty last element; keep the line structure intact.
+        let body = text.hasSuffix("\n") ? Array(lines.dropLast()) : lines
+        func join(_ ls: [Substring]) -> String { ls.isEmpty ? "" : ls.joined(separator: "\n") + "\n" }
+        switch self {
+        case let .include(r): return join(body.filter { r.matches($0) })
+        case let .exclude(r): return join(body.filter { !r.matches($0) })
+        case let .begin(r):
+            guard let first = body.firstIndex(where: { r.matches($0) }) else { return "" }
+            return join(Array(body[first...]))
+        case let .count(r):
+            return "Number of lines which match regexp = \(body.filter { r.matches($0) }.count)\n"
+        case let .section(r):
+            var out: [Substring] = []
+            var i = 0
+            while i < body.count {
+                if r.matches(body[i]) {
+                    let indent = body[i].prefix { $0 == " " }.count
+                    out.append(body[i])
+                    var j = i + 1
+                    while j < body.count, !body[j].isEmpty, body[j].prefix(while: { $0 == " " }).count > indent {
+                        out.append(body[j])
+                        j += 1
+                    }
+                    i = j
+                } else {
+                    i += 1
+                }
+            }
+            return join(out)
+        case .json:
+            return text
+        }
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var s = self
+        while s.last == " " { s = s.dropLast() }
+        return s
+    }
+}
