@@ -49,12 +49,22 @@ public final class CommandTree<Handler>: @unchecked Sendable {
     /// also accepts the command behind `no`.
     public func add(_ syntax: String, pipes: Bool = false, negatable canNegate: Bool = false, handler: Handler) {
         for sequence in SyntaxExpander.expand(syntax) {
+            if sequence.first == .keyword("no") {
+                // An explicit `no ...` command lives under the same `no` node as negated forms.
+                attachNegatable()
+                insert(Array(sequence.dropFirst()), into: negatable, pipes: false, handler: handler)
+                continue
+            }
             insert(sequence, into: root, pipes: pipes, handler: handler)
             if canNegate {
-                if !root.children.contains(where: { $0 === negatable }) { root.children.append(negatable) }
+                attachNegatable()
                 insert(sequence, into: negatable, pipes: false, handler: handler)
             }
         }
+    }
+
+    func attachNegatable() {
+        if !root.children.contains(where: { $0 === negatable }) { root.children.append(negatable) }
     }
 
     func insert(_ sequence: [SyntaxToken], into start: Node, pipes: Bool, handler: Handler) {
@@ -148,10 +158,12 @@ public final class CommandTree<Handler>: @unchecked Sendable {
                     let rest = String(line.dropFirst(w.column))
                     parsed.arguments.append(rest)
                     parsed.argumentKeywords.append(parsed.keywords.last ?? "")
+                    parsed.argumentColumns.append(w.column)
                     return (node, parsed, nil)
                 } else {
                     parsed.arguments.append(w.text)
                     parsed.argumentKeywords.append(parsed.keywords.last ?? "")
+                    parsed.argumentColumns.append(w.column)
                 }
             case .ambiguous:
                 return (node, parsed, .ambiguous)
@@ -297,6 +309,8 @@ public struct ParsedCommand: Equatable, Sendable {
     public var arguments: [String] = []
     /// For each argument, the keyword that preceded it.
     public var argumentKeywords: [String] = []
+    /// For each argument, the column it starts at (for `^` markers on semantic errors).
+    public var argumentColumns: [Int] = []
     /// The line began with `no`.
     public var isNegated = false
 
@@ -308,5 +322,10 @@ public struct ParsedCommand: Equatable, Sendable {
     /// The argument that follows `keyword`, if any.
     public func argument(after keyword: String) -> String? {
         argumentKeywords.firstIndex(of: keyword).map { arguments[$0] }
+    }
+
+    /// The column of the argument that follows `keyword` (0 when absent).
+    public func column(after keyword: String) -> Int {
+        argumentKeywords.firstIndex(of: keyword).map { argumentColumns[$0] } ?? 0
     }
 }

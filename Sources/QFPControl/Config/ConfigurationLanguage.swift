@@ -1,0 +1,158 @@
+import QFPCommandLanguage
+
+/// The IOS configuration language qfp understands: one command table per sub-mode, used both
+/// to load a configuration file and for `configure terminal`, so both accept the same lines,
+/// abbreviations included, and fail the same way.
+public final class ConfigurationLanguage: Sendable {
+    /// The language, built once.
+    public static let shared = ConfigurationLanguage()
+
+    let trees: [ConfigMode.Kind: CommandTree<ConfigHandler>]
+
+    init() {
+        var trees: [ConfigMode.Kind: CommandTree<ConfigHandler>] = [:]
+        for kind in ConfigMode.Kind.allCases {
+            let tree = CommandTree<ConfigHandler>(help: ConfigHelp.texts)
+            switch kind {
+            case .global: GlobalConfigCommands.register(tree)
+            case .interface: InterfaceConfigCommands.register(tree)
+            case .transformSet: CryptoConfigCommands.registerTransformSet(tree)
+            case .ipsecProfile: CryptoConfigCommands.registerProfile(tree)
+            case .cryptoMap: CryptoConfigCommands.registerMap(tree, dynamic: false)
+            case .dynamicMap: CryptoConfigCommands.registerMap(tree, dynamic: true)
+            case .accessList: AccessListConfigCommands.registerNamed(tree)
+            }
+            if kind != .global {
+                tree.add("exit", handler: { e, _ in e.mode = .global })
+            }
+            tree.add("end", handler: { e, _ in
+                e.mode = .global
+                e.finished = true
+            })
+            trees[kind] = tree
+        }
+        self.trees = trees
+    }
+
+    /// The outcome of one line.
+    public enum LineResult: Equatable, Sendable {
+        case applied
+        /// The line failed; the text is the IOS error (caret line included, aligned to `prefix`).
+        case failed(String)
+    }
+
+    /// Applies one line to `editor` in its current mode. A global command typed in a sub-mode
+    /// leaves the sub-mode first, as IOS does. `prefix` is what precedes the line on screen.
+    public func execute(_ line: String, in editor: inout ConfigEditor, prefix: String = "") -> LineResult {
+        let trimmed = line.drop { $0 == " " || $0 == "\t" }
+        if trimmed.isEmpty || trimmed.hasPrefix("!") { return .applied }
+        if let note = UnsupportedIOS.note(for: String(trimmed)) {
+            editor.notes.append(note)
+            return .applied
+        }
+        var result = run(line, tree: trees[editor.mode.kind]!, editor: &editor, prefix: prefix)
+        if case .failed = result, editor.mode != .global,
+           case .command = trees[.global]!.match(line) {
+            var escaped = editor
+            escaped.mode = .global
+            result = run(line, tree: trees[.global]!, editor: &escaped, prefix: prefix)
+            if result == .applied { editor = escaped }
+        }
+        return result
+    }
+
+    func run(_ line: String, tree: CommandTree<ConfigHandler>, editor: inout ConfigEditor, prefix: String) -> LineResult {
+        switch tree.match(line) {
+        case .empty:
+            return .applied
+        case let .failure(f):
+            return .failed(CommandTree<ConfigHandler>.errorText(f, line: line, prefix: prefix))
+        case let .command(handler, parsed, _):
+            var attempt = editor
+            do {
+                try handler(&attempt, parsed)
+                editor = attempt
+                return .applied
+            } catch let ConfigError.invalid(column) {
+                return .failed(CommandTree<ConfigHandler>.errorText(.invalid(column: column), line: line, prefix: prefix))
+            } catch let ConfigError.message(text) {
+                return .failed(text.hasSuffix("\n") ? text : text + "\n")
+            } catch {
+                return .failed("% \(error)\n")
+            }
+        }
+    }
+
+    /// `?` help for `line` in `mode`.
+    public func help(_ line: String, mode: ConfigMode, prompt: String = "") -> String {
+        trees[mode.kind]!.help(line, prompt: prompt)
+    }
+
+    /// Tab completion for `line` in `mode`.
+    public func complete(_ line: String, mode: ConfigMode) -> String? {
+        trees[mode.kind]!.complete(line)
+    }
+
+    /// One error found while loading a file.
+    public struct LoadError: Error, Equatable, Sendable, CustomStringConvertible {
+        public var source: String
+        public var line: Int
+        public var text: String
+        public var message: String
+        public var description: String {
+            let head = "\(source):\(line): "
+            // Re-align the caret (computed against an empty prefix) under the echoed line.
+            let body = message.split(separator: "\n", omittingEmptySubsequences: false).map { l -> String in
+                l.hasSuffix("^") ? String(repeating: " ", count: head.count) + l : String(l)
+            }.joined(separator: "\n")
+            return head + text + "\n" + body
+        }
+    }
+
+    /// Every error of a file that failed to load.
+    public struct LoadFailure: Error, Equatable, Sendable, CustomStringConvertible {
+        public var errors: [LoadError]
+        public var description: String { errors.map(\.description).joined(separator: "\n") }
+    }
+
+    /// A loaded configuration and the notes its lines produced.
+    public struct Loaded: Sendable {
+        public var configuration: RouterConfiguration
+        public var notes: [String]
+    }
+
+    /// Loads a whole configuration file on top of `base`. Every line must apply; on any error
+    /// nothing is returned but the errors, so a file is never half-applied.
+    public func load(_ text: String, source: String, base: RouterConfiguration = RouterConfiguration()) -> Result<Loaded, LoadFailure> {
+        var editor = ConfigEditor(base)
+        var errors: [LoadError] = []
+        var inUnsupportedBlock = false
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = String(rawLine)
+            if line.hasSuffix("\r") { line.removeLast() }
+            let indented = line.first == " " || line.first == "\t"
+            if inUnsupportedBlock && indented { continue }
+            inUnsupportedBlock = false
+            if line.trimmingSpaces == "end" { break }
+            if UnsupportedIOS.note(for: String(line.drop { $0 == " " })) != nil {
+                inUnsupportedBlock = !indented
+            }
+            let before = editor.notes.count
+            if case let .failed(message) = execute(line, in: &editor) {
+                errors.append(LoadError(source: source, line: index + 1, text: line, message: message))
+            }
+            for i in before..<editor.notes.count { editor.notes[i] = "\(source):\(index + 1): \(editor.notes[i])" }
+            if editor.finished { break }
+        }
+        return errors.isEmpty ? .success(Loaded(configuration: editor.configuration, notes: editor.notes)) : .failure(LoadFailure(errors: errors))
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " || s.first == "\t" { s.removeFirst() }
+        while s.last == " " || s.last == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,164 @@
+import QFPCommandLanguage
+import QFPDataplane
+
+/// Global configuration commands.
+enum GlobalConfigCommands {
+    static func register(_ t: CommandTree<ConfigHandler>) {
+        t.add("hostname WORD", negatable: true) { e, p in
+            if p.isNegated { e.configuration.hostname = "Router"; return }
+            let name = p.arguments[0]
+            guard name.first?.isLetter == true, name.count <= 63,
+                  name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                throw ConfigError.message("% Hostname contains one or more illegal characters.")
+            }
+            e.configuration.hostname = name
+        }
+        t.add("interface WORD", negatable: true) { e, p in
+            guard let name = InterfaceName.canonical(p.arguments[0]) else { throw ConfigError.invalid(column: p.argumentColumns[0]) }
+            if p.isNegated {
+                guard name.hasPrefix("Tunnel") || name.hasPrefix("Loopback") else {
+                    throw ConfigError.message("% Removal of physical interfaces is not permitted")
+                }
+                e.configuration.interfaces[name] = nil
+                return
+            }
+            if e.configuration.interfaces[name] == nil {
+                e.configuration.interfaces[name] = InterfaceConfiguration(name: name)
+            }
+            e.mode = .interface(name)
+        }
+        t.add("crypto ipsec transform-set WORD LINE") { e, p in
+            let transforms = try TransformParser.parse(p.arguments[1], column: p.argumentColumns[1])
+            let name = p.arguments[0]
+            var set = e.configuration.transformSets[name] ?? TransformSet(name: name, transforms: transforms)
+            set.transforms = transforms
+            e.configuration.transformSets[name] = set
+            e.mode = .transformSet(name)
+        }
+        t.add("no crypto ipsec transform-set WORD") { e, p in
+            e.configuration.transformSets[p.arguments[0]] = nil
+        }
+        t.add("crypto ipsec profile WORD", negatable: true) { e, p in
+            let name = p.arguments[0]
+            if p.isNegated { e.configuration.ipsecProfiles[name] = nil; return }
+            if e.configuration.ipsecProfiles[name] == nil { e.configuration.ipsecProfiles[name] = IPsecProfile(name: name) }
+            e.mode = .ipsecProfile(name)
+        }
+        t.add("crypto map WORD <1-65535> {ipsec-isakmp | ipsec-manual}") { e, p in
+            let name = p.arguments[0]
+            let seq = Int(p.arguments[1])!
+            let kind: CryptoMapEntry.Kind = p.has("ipsec-manual") ? .manual : .isakmp
+            if let existing = e.configuration.cryptoMaps[name]?[seq], existing.kind != kind {
+                throw ConfigError.message("% Cannot change an existing crypto map entry's type; remove it first (no crypto map \(name) \(seq))")
+            }
+            if e.configuration.cryptoMaps[name]?[seq] == nil {
+                e.configuration.cryptoMaps[name, default: [:]][seq] = CryptoMapEntry(map: name, sequence: seq, kind: kind)
+                e.notes.append(kind == .manual
+                    ? "% NOTE: This new crypto map will remain disabled until a peer,\n        an access list and keys have been configured."
+                    : "% NOTE: This new crypto map will remain disabled until a peer\n        and a valid access list have been configured.")
+            }
+            e.mode = .cryptoMap(name, seq)
+        }
+        t.add("crypto map WORD <1-65535> ipsec-isakmp dynamic WORD") { e, p in
+            let name = p.arguments[0]
+            let seq = Int(p.arguments[1])!
+            e.configuration.cryptoMaps[name, default: [:]][seq] = CryptoMapEntry(map: name, sequence: seq, kind: .dynamic(p.arguments[2]))
+        }
+        t.add("no crypto map WORD [<1-65535>]") { e, p in
+            let name = p.arguments[0]
+            if p.arguments.count > 1 {
+                e.configuration.cryptoMaps[name]?[Int(p.arguments[1])!] = nil
+                if e.configuration.cryptoMaps[name]?.isEmpty == true { e.configuration.cryptoMaps[name] = nil }
+            } else {
+                e.configuration.cryptoMaps[name] = nil
+            }
+        }
+        t.add("crypto dynamic-map WORD <1-65535>", negatable: true) { e, p in
+            let name = p.arguments[0]
+            let seq = Int(p.arguments[1])!
+            if p.isNegated {
+                e.configuration.dynamicMaps[name]?[seq] = nil
+                if e.configuration.dynamicMaps[name]?.isEmpty == true { e.configuration.dynamicMaps[name] = nil }
+                return
+            }
+            if e.configuration.dynamicMaps[name]?[seq] == nil {
+                e.configuration.dynamicMaps[name, default: [:]][seq] = CryptoMapEntry(map: name, sequence: seq, kind: .isakmp)
+            }
+            e.mode = .dynamicMap(name, seq)
+        }
+        t.add("crypto ipsec security-association lifetime {seconds <120-86400> | kilobytes <2560-4294967295>}", negatable: true) { e, p in
+            if p.has("seconds") {
+                e.configuration.lifetimeSeconds = p.isNegated ? RouterConfiguration.defaultLifetimeSeconds : Int(p.arguments[0])!
+            } else {
+                e.configuration.lifetimeKilobytes = p.isNegated ? RouterConfiguration.defaultLifetimeKilobytes : Int(p.arguments[0])!
+            }
+        }
+        t.add("crypto ipsec security-association replay window-size <64-1024>", negatable: true) { e, p in
+            if p.isNegated { e.configuration.replayWindow = RouterConfiguration.defaultReplayWindow; return }
+            let n = Int(p.arguments[0])!
+            guard [64, 128, 256, 512, 1024].contains(n) else { throw ConfigError.invalid(column: p.argumentColumns[0]) }
+            e.configuration.replayWindow = n
+        }
+        t.add("access-list {<100-199> | <2000-2699>} LINE") { e, p in
+            let name = p.arguments[0]
+            var list = e.configuration.accessLists[name] ?? AccessList(name: name, isNumbered: true)
+            let sequence = (list.entries.last?.sequence ?? 0) + 10
+            list.entries.append(try AccessListEntryParser.parse(p.arguments[1], column: p.argumentColumns[1], sequence: sequence))
+            e.configuration.accessLists[name] = list
+        }
+        t.add("no access-list {<100-199> | <2000-2699>}") { e, p in
+            e.configuration.accessLists[p.arguments[0]] = nil
+        }
+        t.add("ip access-list extended WORD", negatable: true) { e, p in
+            let name = p.arguments[0]
+            if p.isNegated { e.configuration.accessLists[name] = nil; return }
+            if e.configuration.accessLists[name] == nil { e.configuration.accessLists[name] = AccessList(name: name, isNumbered: false) }
+            e.mode = .accessList(name)
+        }
+        t.add("ip route A.B.C.D A.B.C.D {A.B.C.D | WORD}", negatable: true) { e, p in
+            let network = IPAddress(p.arguments[0])!
+            guard let length = WildcardMask.prefixLength(netmask: IPAddress(p.arguments[1])!.ipv4) else {
+                throw ConfigError.invalid(column: p.argumentColumns[1])
+            }
+            guard network.masked(toPrefix: 96 + length) == network else {
+                throw ConfigError.message("%Inconsistent address and mask")
+            }
+            var route = StaticRoute(prefix: IPPrefix(network, length: length)!)
+            if let hop = IPAddress(p.arguments[2]), hop.isIPv4 {
+                route.nextHop = hop
+            } else {
+                guard let name = InterfaceName.canonical(p.arguments[2]) else { throw ConfigError.invalid(column: p.argumentColumns[2]) }
+                route.interface = name
+            }
+            e.configuration.staticRoutes.removeAll { $0 == route }
+            if !p.isNegated { e.configuration.staticRoutes.append(route) }
+        }
+    }
+}
+
+/// Transform lists of `crypto ipsec transform-set`.
+enum TransformParser {
+    /// Transform names IOS accepts, with the key sizes some take.
+    static let known: [String: [String]] = [
+        "esp-null": [], "esp-aes": ["128", "192", "256"], "esp-gcm": ["128", "192", "256"], "esp-gmac": ["128", "192", "256"],
+        "esp-3des": [], "esp-des": [], "esp-seal": [], "esp-md5-hmac": [], "esp-sha-hmac": [], "esp-sha256-hmac": [],
+        "esp-sha384-hmac": [], "esp-sha512-hmac": [], "ah-md5-hmac": [], "ah-sha-hmac": [], "ah-sha256-hmac": [],
+        "comp-lzs": [],
+    ]
+
+    static func parse(_ text: String, column: Int) throws -> [String] {
+        var words = AccessListEntryParser.splitWords(text, base: column)[...]
+        var out: [String] = []
+        while let (w, c) = words.popFirst() {
+            let lower = w.lowercased()
+            guard let sizes = known[lower] else { throw ConfigError.invalid(column: c) }
+            if let next = words.first, sizes.contains(next.0) {
+                out.append(lower + " " + next.0)
+                words.removeFirst()
+            } else {
+                out.append(lower)
+            }
+        }
+        return out
+    }
+}
