@@ -40,6 +40,19 @@ static inline __attribute__((always_inline)) void qfp_cpu_relax(void) {
 #endif
 }
 
+/* A cheap, monotonic cycle counter (TSC on x86, the virtual counter on arm64). */
+static inline __attribute__((always_inline)) unsigned long long qfp_cycles(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    return __builtin_ia32_rdtsc();
+#elif defined(__aarch64__)
+    unsigned long long v;
+    __asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(v));
+    return v;
+#else
+    return 0;
+#endif
+}
+
 /* Pins the calling thread to one CPU. Returns 0 or an errno value. */
 static inline int qfp_pin_current_thread(int cpu) {
     if (cpu < 0 || cpu >= QFP_CPU_MAX) return 22; /* EINVAL */

@@ -49,3 +49,35 @@ public struct ClockPublisher: Sendable {
     /// Copies the current time to the data plane.
     public func tick() { target.publish(clock.now()) }
 }
+
+/// Calendar time, for what IOS prints as dates (`show clock`, log stamps, last clearing).
+/// Injectable like `ControlClock`: tests pin it.
+public protocol WallClock: Sendable {
+    /// Now, as seconds since 1970 (UTC).
+    func secondsSince1970() -> Double
+}
+
+/// The host's calendar clock.
+public struct SystemWallClock: WallClock {
+    public init() {}
+    public func secondsSince1970() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+/// A calendar clock that follows a control clock from a fixed start (tests, scenarios).
+public struct DerivedWallClock: WallClock {
+    public let start: Double
+    public let clock: any ControlClock
+    public init(start: Double, clock: any ControlClock) {
+        self.start = start
+        self.clock = clock
+    }
+    public func secondsSince1970() -> Double { start + Double(clock.now()) / 1e9 }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -36,6 +36,10 @@ public enum DatapathCounter: String, CaseIterable, Sendable, Codable {
     case eventDeferred = "event_deferred"
     /// Control commands a worker applied.
     case commandsApplied = "commands_applied"
+    /// Cycle-counter ticks a worker spent in polls that found work (`CycleClock`).
+    case busyCycles = "busy_cycles"
+    /// Octets of `received`.
+    case receivedOctets = "octets_received"
 
     /// Dense index after the drop counters of a block.
     @inlinable
@@ -57,6 +61,8 @@ public enum DatapathCounter: String, CaseIterable, Sendable, Codable {
         case .puntRingFull: 13
         case .eventDeferred: 14
         case .commandsApplied: 15
+        case .busyCycles: 16
+        case .receivedOctets: 17
         }
     }
 

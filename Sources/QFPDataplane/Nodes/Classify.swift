@@ -7,9 +7,10 @@ extension Worker {
 
     /// Stage 1: parse outer headers; for ESP, hash the SPI-table key and prefetch its slot.
     @inlinable @inline(__always)
-    func classifyBurst(_ n: Int) {
+    mutating func classifyBurst(_ n: Int) {
         for i in 0..<n {
             let b = directory.buffer(scratch.handles[i])
+            tally.receivedOctets &+= b.length
             Prefetch.read(b.data)
             let c = PacketClassifier.classify(b.data, length: b.length)
             scratch.classes[i] = c

@@ -52,6 +52,7 @@ public struct BurstTally {
     @usableFromInline var consumed = 0
     @usableFromInline var punted = 0
     @usableFromInline var transmitCount = 0
+    @usableFromInline var receivedOctets = 0
 
     @inlinable init() {}
 }

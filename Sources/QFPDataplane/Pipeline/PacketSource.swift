@@ -79,20 +79,22 @@ public struct PacketSource: @unchecked Sendable {
     /// fit in a worker's input ring is tail-dropped and its buffer freed.
     @inlinable
     public mutating func send(_ handles: UnsafePointer<PacketHandle>, count: Int) {
+        // Count before any packet becomes visible to a worker, so that readers never see a
+        // packet accounted for (forwarded or dropped) before it was offered.
         var octets = 0
+        for i in 0..<count { octets &+= directory.buffer(handles[i]).length }
+        counters.count(.offered, count)
+        counters.count(.offeredOctets, octets)
         for i in 0..<count {
             let h = handles[i]
             let b = directory.buffer(h)
             let length = b.length
-            octets &+= length
             let w = steering.steer(b.data, length: length).worker
             let n = batchCounts[w]
             batches[w &* batchSize &+ n] = h
             batchCounts[w] = n &+ 1
             if n &+ 1 == batchSize { flush(worker: w) }
         }
-        counters.count(.offered, count)
-        counters.count(.offeredOctets, octets)
         for w in 0..<workerCount where batchCounts[w] > 0 { flush(worker: w) }
     }
 

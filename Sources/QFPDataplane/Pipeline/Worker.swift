@@ -113,6 +113,7 @@ public struct Worker: @unchecked Sendable {
     /// Returns the number of packets processed.
     @inlinable
     public mutating func poll() -> Int {
+        let start = CycleClock.now
         applyCommands(limit: 256)
         if let done = transmitDone { reclaimTransmitted(done) }
         var processed = 0
@@ -123,6 +124,7 @@ public struct Worker: @unchecked Sendable {
                 processed &+= n
             }
         }
+        if processed > 0 { counters.count(.busyCycles, Int(truncatingIfNeeded: CycleClock.now &- start)) }
         return processed
     }
 
@@ -171,6 +173,7 @@ public struct Worker: @unchecked Sendable {
         }
         flushReleases()
         counters.count(.received, n)
+        counters.count(.receivedOctets, tally.receivedOctets)
         counters.count(.bursts)
         if tally.forwarded > 0 {
             counters.count(.forwarded, tally.forwarded)

@@ -71,7 +71,10 @@ public enum ThroughputRun {
 
     final class Phase: Sendable {
         let value = Atomic<Int>(0)
+        /// Generators that saw the drain phase and will offer nothing more.
+        let quiet = Atomic<Int>(0)
         static let setup = 0, generate = 1, drain = 2
+        // Acquiring/releasing: the phase orders the set-up before generation starts.
         var current: Int { value.load(ordering: .acquiring) }
         func set(_ v: Int) { value.store(v, ordering: .releasing) }
     }
@@ -145,7 +148,14 @@ public enum ThroughputRun {
                 let handles = UnsafeMutablePointer<PacketHandle>.allocate(capacity: burst)
                 defer { handles.deallocate(); inbound.deallocate(); outbound.deallocate() }
                 let idle = direction == .inbound ? inbound.isEmpty : outbound.isEmpty
+                var quiet = false
                 while !pipeline.stopRequested(worker: t) {
+                    if !quiet && phase.current == Phase.drain {
+                        quiet = true
+                        // Releasing: pairs with the main thread's acquiring load; every offer
+                        // this thread made is counted before it says it is quiet.
+                        phase.quiet.add(1, ordering: .releasing)
+                    }
                     if phase.current == Phase.generate && !idle {
                         let n = source.allocate(into: handles, maximum: burst)
                         if n > 0 {
@@ -198,8 +208,11 @@ public enum ThroughputRun {
         let end = MonotonicClock.nanoseconds()
         phase.set(Phase.drain)
 
-        // Let what is in flight land, then stop.
-        let deadline = MonotonicClock.nanoseconds() + 10_000_000_000
+        // Wait until no generator offers more, then until what is in flight has landed.
+        let deadline = MonotonicClock.nanoseconds() + 30_000_000_000
+        while phase.quiet.load(ordering: .acquiring) < w.workers && MonotonicClock.nanoseconds() < deadline {
+            sleep(seconds: 0.001, draining: control)
+        }
         var totals = pipeline.statistics.totals()
         while totals[.offered] != totals.accountedFor && MonotonicClock.nanoseconds() < deadline {
             sleep(seconds: 0.01, draining: control)
