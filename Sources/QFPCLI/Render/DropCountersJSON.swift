@@ -25,6 +25,12 @@ public struct DropCountersJSON: Codable, Equatable, Sendable {
         case ipsecDatapathDrops = "ipsec_datapath_drops"
     }
 
+    /// Only the global drop causes (what `show ... statistics drop | json` returns).
+    public var global: [String: [String: Global]] { ["global_drop_stats": globalDropStats] }
+
+    /// Only the IPsec feature drops (what `show ... feature ipsec datapath drops | json` returns).
+    public var feature: [String: [String: Feature]] { ["ipsec_datapath_drops": ipsecDatapathDrops] }
+
     /// The counters of `snapshot`; zero counters too when `includeZero`.
     public init(_ snapshot: CounterSnapshot, includeZero: Bool = true) {
         globalDropStats = [:]

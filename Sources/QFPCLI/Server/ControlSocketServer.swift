@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import QFPControl
+
+/// The daemon's Unix-domain control socket (mode 0600): one `CLISession` per connection, any
+/// number of concurrent clients. Commands run on a thread pool, one at a time per connection,
+/// so a slow command never stalls other clients' event loop.
+public final class ControlSocketServer: @unchecked Sendable {
+    public let path: String
+    let controlPlane: ControlPlane
+    let group: MultiThreadedEventLoopGroup
+    let pool: NIOThreadPool
+    var channel: Channel?
+    let logger = Logger(label: "qfp.control-socket")
+
+    /// Why the server could not start.
+    public enum StartError: Error, CustomStringConvertible {
+        case alreadyServed(String)
+        case cannotBind(String, String)
+        public var description: String {
+            switch self {
+            case let .alreadyServed(p): "a qfp daemon is already serving \(p) (stop it, or use --socket)"
+            case let .cannotBind(p, why): "cannot listen on \(p): \(why)"
+            }
+        }
+    }
+
+    public init(path: String, controlPlane: ControlPlane) {
+        self.path = path
+        self.controlPlane = controlPlane
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        pool = NIOThreadPool(numberOfThreads: 1)
+    }
+
+    /// Binds the socket: refuses when another daemon answers on it, replaces a stale file.
+    public func start() throws {
+        try ControlSocketPath.prepareDirectory(for: path)
+        if FileManager.default.fileExists(atPath: path) {
+            if ControlSocketClient.isServing(path) { throw StartError.alreadyServed(path) }
+            try? FileManager.default.removeItem(atPath: path)
+            logger.info("replaced stale control socket \(path)")
+        }
+        pool.start()
+        let controlPlane = self.controlPlane
+        let pool = self.pool
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 64)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(
+                        SessionHandler(session: CLISession(controlPlane: controlPlane, interactive: false), pool: pool))
+                }
+            }
+        let oldMask = umask(0o177)   // the socket file is created 0600
+        defer { umask(oldMask) }
+        do {
+            channel = try bootstrap.bind(unixDomainSocketPath: path).wait()
+        } catch {
+            throw StartError.cannotBind(path, "\(error)")
+        }
+        chmod(path, 0o600)
+    }
+
+    /// Stops listening, closes every session and removes the socket file.
+    public func stop() {
+        try? channel?.close().wait()
+        channel = nil
+        try? group.syncShutdownGracefully()
+        try? pool.syncShutdownGracefully()
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// Splits the byte stream into lines; a line longer than the limit ends the connection.
+struct LineDecoder: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        if let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+            let length = newline - buffer.readerIndex
+            let line = buffer.readSlice(length: length)!
+            buffer.moveReaderIndex(forwardBy: 1)
+            context.fireChannelRead(wrapInboundOut(line))
+            return .continue
+        }
+        if buffer.readableBytes > ControlProtocol.maximumMessageBytes {
+            throw OversizedMessage()
+        }
+        return .needMoreData
+    }
+
+    struct OversizedMessage: Error {}
+}
+
+/// One connection's session: decodes requests, runs them in order off the event loop, answers.
+final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let session: CLISession
+    let pool: NIOThreadPool
+    var queue: EventLoopFuture<Void>?
+
+    init(session: CLISession, pool: NIOThreadPool) {
+        self.session = session
+        self.pool = pool
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        let channel = context.channel
+        guard let request = try? JSONDecoder().decode(ControlProtocol.Request.self, from: Data(bytes.readableBytesView)) else {
+            reply(ControlProtocol.Reply(error: "qfp: malformed request (expected one JSON object per line)"), on: channel, close: true)
+            return
+        }
+        let session = self.session
+        let previous = queue ?? channel.eventLoop.makeSucceededVoidFuture()
+        let work = previous.flatMap { [pool] in
+            pool.runIfActive(eventLoop: channel.eventLoop) { () -> ControlProtocol.Reply in
+                Self.handle(request, session)
+            }
+        }
+        queue = work.map { [weak self] reply in
+            self?.reply(reply, on: channel, close: reply.response?.closed == true)
+        }.recover { _ in }
+    }
+
+    static func handle(_ request: ControlProtocol.Request, _ session: CLISession) -> ControlProtocol.Reply {
+        switch request.operation {
+        case .hello:
+            if request.interactive == true { session.terminalLength = 24 }
+            return ControlProtocol.Reply(response: CommandResponse(
+                output: "", failed: false, prompt: session.prompt, terminalLength: session.terminalLength, closed: false))
+        case .execute:
+            return ControlProtocol.Reply(response: session.execute(request.line ?? "", echo: request.echo ?? false))
+        case .help:
+            return ControlProtocol.Reply(text: session.help(request.line ?? ""))
+        case .complete:
+            return ControlProtocol.Reply(text: session.complete(request.line ?? ""))
+        }
+    }
+
+    func reply(_ reply: ControlProtocol.Reply, on channel: Channel, close: Bool) {
+        let data = ControlProtocol.encode(reply)
+        var buffer = channel.allocator.buffer(capacity: data.count)
+        buffer.writeBytes(data)
+        let write = channel.writeAndFlush(buffer)
+        if close { write.whenComplete { _ in channel.close(promise: nil) } }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if error is LineDecoder.OversizedMessage {
+            reply(ControlProtocol.Reply(error: "qfp: request longer than \(ControlProtocol.maximumMessageBytes) bytes"),
+                  on: context.channel, close: true)
+        } else {
+            context.close(promise: nil)
+        }
+    }
+}

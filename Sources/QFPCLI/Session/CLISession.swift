@@ -1,0 +1,182 @@
+import QFPCommandLanguage
+import QFPControl
+
+/// One IOS CLI session (a shell, a one-shot call, later an SSH channel): its mode, terminal
+/// settings and configuration edit in progress. Not thread-safe: one connection drives it.
+public final class CLISession {
+    public let controlPlane: ControlPlane
+    /// Who the session is, for `%SYS-5-CONFIG_I: Configured from ...`.
+    public let origin: String
+    /// `terminal length` (0: no paging).
+    public var terminalLength: Int
+    /// `terminal width`.
+    public var terminalWidth = 80
+    var editor: ConfigEditor?
+    var editorChanged = false
+    public private(set) var closed = false
+
+    /// Longest line accepted (IOS rejects what its line buffer cannot hold).
+    public static let maximumLineLength = 4096
+
+    public init(controlPlane: ControlPlane, origin: String = "console by console", interactive: Bool) {
+        self.controlPlane = controlPlane
+        self.origin = origin
+        terminalLength = interactive ? 24 : 0
+    }
+
+    /// The exec commands.
+    static let exec = ExecCommands.table
+
+    /// The prompt: `Router#`, or `Router(config-if)#` in configuration mode.
+    public var prompt: String {
+        let host = controlPlane.router.configuration.hostname
+        if let editor { return "\(host)(\(editor.mode.promptName))#" }
+        return "\(host)#"
+    }
+
+    /// Whether the session is in configuration mode.
+    public var isConfiguring: Bool { editor != nil }
+
+    /// Runs one line. `echo` puts `prompt + line` before an error, as a terminal shows it, so
+    /// the `^` marker lines up in one-shot output too.
+    public func execute(_ line: String, echo: Bool = false) -> CommandResponse {
+        let promptBefore = prompt
+        var text: String
+        var failed = false
+        if line.count > Self.maximumLineLength {
+            text = "% Input line too long (\(line.count) characters; at most \(Self.maximumLineLength))\n"
+            failed = true
+        } else if line.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
+            let column = line.unicodeScalars.firstIndex(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F })
+                .map { line.unicodeScalars.distance(from: line.unicodeScalars.startIndex, to: $0) } ?? 0
+            text = CommandTree<Int>.errorText(.invalid(column: column), line: line, prefix: promptBefore)
+            failed = true
+        } else if editor != nil {
+            (text, failed) = configure(line, prompt: promptBefore)
+        } else {
+            (text, failed) = run(line, prompt: promptBefore)
+        }
+        if failed && echo && text.contains("^") { text = promptBefore + line + "\n" + text }
+        return CommandResponse(output: text, failed: failed, prompt: prompt, terminalLength: terminalLength, closed: closed)
+    }
+
+    /// An exec line (pipes allowed).
+    func run(_ line: String, prompt: String) -> (String, Bool) {
+        let (command, modifierText) = OutputModifier.split(line)
+        switch Self.exec.match(command) {
+        case .empty:
+            return (modifierText == nil ? "" : CommandTree<Int>.errorText(.invalid(column: line.distance(from: line.startIndex, to: line.firstIndex(of: "|")!)), line: line, prefix: prompt), modifierText != nil)
+        case let .failure(f):
+            return (CommandTree<ExecHandler>.errorText(f, line: command, prefix: prompt), true)
+        case let .command(handler, parsed, acceptsPipes):
+            var modifier: OutputModifier?
+            if let m = modifierText {
+                guard acceptsPipes else {
+                    return (CommandTree<Int>.errorText(.invalid(column: m.column - 1), line: line, prefix: prompt), true)
+                }
+                switch OutputModifier.parse(m.text, column: m.column) {
+                case let .success(parsedModifier): modifier = parsedModifier
+                case let .failure(error): return (Self.text(error, line: line, prompt: prompt), true)
+                }
+            }
+            do {
+                let output = try handler(ExecContext(session: self), parsed)
+                if case .json = modifier {
+                    guard let data = output.json else { return ("% qfp: this command has no JSON form\n", true) }
+                    return (try JSONOutput.encode(data) + "\n", false)
+                }
+                return (modifier?.apply(to: output.text) ?? output.text, false)
+            } catch let failure as CommandFailure {
+                return (failure.text, true)
+            } catch {
+                return ("% \(error)\n", true)
+            }
+        }
+    }
+
+    static func text(_ e: OutputModifier.ParseError, line: String, prompt: String) -> String {
+        switch e {
+        case let .invalid(column): CommandTree<Int>.errorText(.invalid(column: column), line: line, prefix: prompt)
+        case .ambiguous: "% Ambiguous command:  \"\(line)\"\n"
+        case .incomplete: "% Incomplete command.\n\n"
+        case let .badExpression(re): "% Invalid regular expression: \(re)\n"
+        }
+    }
+
+    /// A configuration-mode line.
+    func configure(_ line: String, prompt: String) -> (String, Bool) {
+        let words = line.split(separator: " ")
+        if let first = words.first, "do".hasPrefix(first.lowercased()) && first.count >= 2, words.count > 1 {
+            let rest = String(line.drop { $0 == " " }.dropFirst(first.count).drop { $0 == " " })
+            return run(rest, prompt: prompt + String(repeating: " ", count: line.count - rest.count))
+        }
+        guard var e = editor else { return ("", false) }
+        let before = e.configuration
+        let notesBefore = e.notes.count
+        let result = ConfigurationLanguage.shared.execute(line, in: &e, prefix: prompt)
+        var text = e.notes[notesBefore...].map { $0 + "\n" }.joined()
+        if case let .failed(message) = result {
+            return (text + message, true)
+        }
+        if e.configuration != before {
+            do {
+                try controlPlane.router.apply(e.configuration)
+                editorChanged = true
+            } catch {
+                // The data plane cannot do it: the line is not applied.
+                return (text + "\(error)\n", true)
+            }
+        }
+        if e.finished {
+            editor = nil
+            if editorChanged { controlPlane.syslog.log("%SYS-5-CONFIG_I: Configured from \(origin)") }
+            editorChanged = false
+        } else {
+            editor = e
+        }
+        text += ""
+        return (text, false)
+    }
+
+    /// Enters configuration mode (`configure terminal`).
+    func enterConfiguration() {
+        editor = ConfigEditor(controlPlane.router.configuration)
+        editorChanged = false
+    }
+
+    /// Ends the session (`exit` in exec mode).
+    func close() { closed = true }
+
+    /// What `?` prints after `line` in the current mode.
+    public func help(_ line: String) -> String {
+        if let editor {
+            let words = line.split(separator: " ")
+            if let first = words.first, first.lowercased() == "do", line.count > 3 {
+                return helpExec(String(line.dropFirst(3)))
+            }
+            return ConfigurationLanguage.shared.help(line, mode: editor.mode, prompt: prompt)
+        }
+        return helpExec(line)
+    }
+
+    func helpExec(_ line: String) -> String {
+        let (command, modifier) = OutputModifier.split(line)
+        if let modifier { return OutputModifier.help(modifier.text) }
+        return Self.exec.help(command, prompt: prompt)
+    }
+
+    /// Tab completion of `line` in the current mode.
+    public func complete(_ line: String) -> String? {
+        if let editor { return ConfigurationLanguage.shared.complete(line, mode: editor.mode) }
+        return Self.exec.complete(line)
+    }
+}
+
+/// What an exec handler gets.
+public struct ExecContext {
+    public let session: CLISession
+    public var controlPlane: ControlPlane { session.controlPlane }
+}
+
+/// A handler of one exec command.
+public typealias ExecHandler = @Sendable (ExecContext, ParsedCommand) throws -> CommandOutput

@@ -1,0 +1,39 @@
+/// What an exec command produced: IOS text, and the same data for `| json`.
+public struct CommandOutput: Sendable {
+    public var text: String
+    /// The command's data; nil for commands without a JSON form (configuration changes).
+    public var json: (any Encodable & Sendable)?
+
+    public init(_ text: String, json: (any Encodable & Sendable)? = nil) {
+        self.text = text
+        self.json = json
+    }
+}
+
+/// The answer to one line, as the control socket carries it.
+public struct CommandResponse: Codable, Equatable, Sendable {
+    /// Text to show (IOS output or error).
+    public var output: String
+    /// Whether the line failed (IOS error); `qfp cli` then exits non-zero.
+    public var failed: Bool
+    /// The prompt for the next line (`Router#`, `Router(config-if)#`).
+    public var prompt: String
+    /// `terminal length` now (0: no paging).
+    public var terminalLength: Int
+    /// The session ended (`exit`, `quit`, `logout` in exec mode).
+    public var closed: Bool
+
+    public init(output: String, failed: Bool, prompt: String, terminalLength: Int, closed: Bool) {
+        self.output = output
+        self.failed = failed
+        self.prompt = prompt
+        self.terminalLength = terminalLength
+        self.closed = closed
+    }
+}
+
+/// A command's failure with IOS-style text.
+public struct CommandFailure: Error, Sendable {
+    public var text: String
+    public init(_ text: String) { self.text = text.hasSuffix("\n") ? text : text + "\n" }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import QFPDataplane
+import Synchronization
+
+/// Everything the IOS commands read or change: the router (configuration and data-plane
+/// programming), the logging buffer, the drop history and utilization monitors, the clocks,
+/// and the time of the last counter clear. One per daemon; shared by all CLI sessions.
+public final class ControlPlane: Sendable {
+    public let router: Router
+    public let syslog: SyslogBuffer
+    public let dropHistory: DropHistory
+    public let utilization: UtilizationMonitor
+    public let clock: any ControlClock
+    public let wallClock: any WallClock
+    /// Control-clock time the control plane started (for uptimes).
+    public let bootTime: UInt64
+    let clears = Mutex<(global: Double?, feature: Double?)>((nil, nil))
+
+    public init(router: Router, clock: any ControlClock, wallClock: any WallClock) {
+        self.router = router
+        self.clock = clock
+        self.wallClock = wallClock
+        syslog = SyslogBuffer(wallClock: wallClock)
+        let statistics = router.pipeline.statistics
+        dropHistory = DropHistory(statistics: statistics, clock: clock)
+        utilization = UtilizationMonitor(statistics: statistics, workers: router.pipeline.configuration.workers, clock: clock)
+        bootTime = clock.now()
+    }
+
+    /// The counters of every core.
+    public var statistics: DropStatistics { router.pipeline.statistics }
+
+    /// Applies a new configuration and logs it as IOS does (`%SYS-5-CONFIG_I`).
+    public func configure(_ configuration: RouterConfiguration, by who: String) throws {
+        try router.apply(configuration)
+        syslog.log("%SYS-5-CONFIG_I: Configured from \(who)")
+    }
+
+    /// Takes the periodic samples (the daemon calls this every second).
+    public func tick() {
+        dropHistory.sample()
+        utilization.sample()
+    }
+
+    /// Records that a drop table was cleared now.
+    public func noteClear(_ scope: DropStatistics.Scope) {
+        let now = wallClock.secondsSince1970()
+        clears.withLock { c in
+            if scope != .featureDrops { c.global = now }
+            if scope != .globalDrops { c.feature = now }
+        }
+    }
+
+    /// When the global drop table was last cleared (seconds since 1970), if ever.
+    public var lastGlobalClear: Double? { clears.withLock { $0.global } }
+
+    /// Seconds since the control plane started.
+    public var uptimeSeconds: UInt64 { (clock.now() &- bootTime) / 1_000_000_000 }
+
+    /// The wall clock now.
+    public var now: Date { Date(timeIntervalSince1970: wallClock.secondsSince1970()) }
+}

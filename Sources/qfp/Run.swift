@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import Logging
+import QFPCLI
+import QFPControl
+import QFPDataplane
+
+/// `qfp run`: the daemon — data plane, control plane, and the control socket.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start the emulated router: data plane, control plane and the control socket.",
+        discussion: "With no --config, runs the embedded default router (see `qfp run --show-default-config`).")
+
+    @Option(name: .long, help: "IOS configuration file to load.")
+    var config: String?
+
+    @Option(name: .long, help: "Control socket path (default: $XDG_RUNTIME_DIR/qfp/qfp.sock, else /tmp/qfp-UID/qfp.sock).")
+    var socket: String?
+
+    @Option(name: .long, help: "Worker threads (1...64).")
+    var workers: Int = 2
+
+    @Flag(name: .customLong("show-default-config"), help: "Print the embedded default configuration and exit.")
+    var showDefaultConfig = false
+
+    func validate() throws {
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be in 1...64, got \(workers)") }
+    }
+
+    func run() throws {
+        if showDefaultConfig {
+            print(DefaultConfiguration.text)
+            return
+        }
+        QFP.bootstrapLogging()
+        let logger = Logger(label: "qfp.run")
+        let source = config ?? "(embedded default)"
+        let text: String
+        if let config {
+            guard let contents = try? String(contentsOfFile: config, encoding: .utf8) else {
+                throw QFPFailure("cannot read configuration file \(config)")
+            }
+            text = contents
+        } else {
+            text = DefaultConfiguration.text
+        }
+        let loaded: ConfigurationLanguage.Loaded
+        switch ConfigurationLanguage.shared.load(text, source: config ?? "default-config") {
+        case let .success(l): loaded = l
+        case let .failure(f):
+            FileHandle.standardError.write(Data((f.description + "\nqfp: configuration \(source) not loaded; nothing started\n").utf8))
+            throw ExitCode(1)
+        }
+        for note in loaded.notes { logger.warning("\(note)") }
+
+        var pc = PipelineConfiguration()
+        pc.workers = workers
+        pc.sources = 1
+        pc.inboundSAsPerWorker = 65536
+        pc.outboundSAs = 65536
+        pc.bindings = 65536
+        let pipeline = try Pipeline(pc)
+        try pipeline.startClock()
+        let clock = MonotonicControlClock()
+        try pipeline.startWorkers()
+        let router: Router
+        do {
+            router = try Router(pipeline: pipeline, clock: clock, configuration: loaded.configuration)
+        } catch {
+            pipeline.stop()
+            throw QFPFailure("configuration \(source) refused: \(error)")
+        }
+        let controlPlane = ControlPlane(router: router, clock: clock, wallClock: SystemWallClock())
+        controlPlane.syslog.log("%SYS-5-CONFIG_I: Configured from \(source) by qfp run")
+
+        let path = socket ?? ControlSocketPath.default
+        let server = ControlSocketServer(path: path, controlPlane: controlPlane)
+        do {
+            try server.start()
+        } catch {
+            pipeline.stop()
+            throw QFPFailure("\(error)")
+        }
+        logger.info("qfp running: \(workers) workers, configuration \(source), control socket \(path)")
+
+        // SIGINT/SIGTERM end the daemon cleanly; the main thread samples the monitors meanwhile.
+        let stop = StopSignal()
+        stop.install()
+        while !stop.requested {
+            controlPlane.tick()
+            stop.wait(seconds: 1)
+        }
+        logger.info("qfp stopping")
+        server.stop()
+        pipeline.stop()
+    }
+}
+
+/// A one-line error for the user, printed as `qfp: ...` with exit status 1.
+struct QFPFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ text: String) { description = text }
+}
+
+/// SIGINT and SIGTERM turned into a flag the daemon's main loop waits on.
+final class StopSignal: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private var sources: [DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var flag = false
+
+    var requested: Bool { lock.withLock { flag } }
+
+    func install() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                self.lock.withLock { self.flag = true }
+                self.semaphore.signal()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func wait(seconds: Double) { _ = semaphore.wait(timeout: .now() + seconds) }
+}
