@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "QFPControlTests", dependencies: ["QFPControl", "QFPGenerator"]),
         .testTarget(name: "QFPGeneratorTests", dependencies: ["QFPGenerator"]),
         // Fixtures are device captures read through #filePath, not bundled resources.
-        .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI", "QFPControl"], exclude: ["Fixtures"]),
+        .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI", "QFPControl", "QFPGenerator"], exclude: ["Fixtures", "Transcripts"]),
         .testTarget(name: "qfpTests", dependencies: ["qfp"]),
     ]
 )

@@ -63,19 +63,24 @@ public enum OutputModifier: Sendable {
         }
     }
 
-    /// `?` help after `|`.
+    /// `?` help after `|`: the keywords, the completions of a partial keyword, or what follows
+    /// a keyword (`LINE` for the regular expression, `<cr>` after `json`).
     public static func help(_ text: String) -> String {
-        let trimmed = text.drop { $0 == " " }
-        if trimmed.isEmpty || text.last == " " && !trimmed.contains(" ") && keywords.contains(where: { $0.0 == trimmed.trimmingSpaces }) {
-            if !trimmed.isEmpty { return "  LINE  Regular Expression\n" }
+        let words = text.split(separator: " ")
+        let atNewWord = text.isEmpty || text.last == " "
+        guard let first = words.first else {
             let width = keywords.map(\.0.count).max()!
-            var out = ""
-            for (label, text) in keywords { out += "  " + label.padded(to: width) + "  " + text + "\n" }
-            return out
+            return keywords.map { "  " + $0.0.padded(to: width) + "  " + $0.1 + "\n" }.joined()
         }
-        if trimmed.contains(" ") { return "  LINE    <cr>\n" }
-        let names = keywords.map(\.0).filter { $0.hasPrefix(trimmed.lowercased()) }
-        return names.isEmpty ? "% Unrecognized command\n" : names.joined(separator: "  ") + "  \n"
+        let names = keywords.map(\.0).filter { $0.hasPrefix(first.lowercased()) }
+        if words.count == 1 && !atNewWord {
+            return names.isEmpty ? "% Unrecognized command\n" : names.joined(separator: "  ") + "  \n"
+        }
+        guard names.count == 1 else {
+            return names.isEmpty ? "% Unrecognized command\n" : "% Ambiguous command: \"\(first)\"\n"
+        }
+        if names[0] == "json" { return words.count == 1 ? "  <cr>  <cr>\n" : "% Unrecognized command\n" }
+        return words.count == 1 ? "  LINE  Regular Expression\n" : "  LINE  <cr>\n"
     }
 
     /// Applies the modifier to rendered text (JSON is the caller's business: returns text as is).

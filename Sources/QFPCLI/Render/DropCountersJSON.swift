@@ -49,6 +49,24 @@ public enum JSONOutput {
     public static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return compactEmpty(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// Foundation pretty-prints an empty object or array over three lines (`{`, blank, `}`);
+    /// write `{}` and `[]` instead. Strings cannot hold a raw newline, so this never touches data.
+    static func compactEmpty(_ text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var i = 0
+        while i + 2 < lines.count {
+            let open = lines[i], blank = lines[i + 1], close = lines[i + 2].trimmingCharacters(in: .whitespaces)
+            if (open.hasSuffix("{") && close.hasPrefix("}") || open.hasSuffix("[") && close.hasPrefix("]")),
+               blank.allSatisfy({ $0 == " " }) {
+                lines[i] = open + close
+                lines.removeSubrange(i + 1...i + 2)
+            } else {
+                i += 1
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 }

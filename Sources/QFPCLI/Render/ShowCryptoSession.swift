@@ -55,7 +55,8 @@ public enum ShowCryptoSession {
         let tail = padded ? " " : ""
         var out = "Interface: \(s.interface)\n"
         if let profile = s.profile { out += "Profile: \(profile)\n" }
-        if detail { out += "Uptime: \(IOSText.shortUptime(s.uptimeSeconds))\n" }
+        // A session that is down has no uptime to show [I].
+        if detail && s.status != .down { out += "Uptime: \(IOSText.shortUptime(s.uptimeSeconds))\n" }
         let statusWidth = padded ? 14 : (detail ? 13 : 0)
         out += "Session status: \(IOSText.padded(s.status.rawValue, to: statusWidth))\n"
         out += "Peer: \(s.peer) port \(s.peerPort)"

@@ -12,7 +12,6 @@ public final class CLISession {
     /// `terminal width`.
     public var terminalWidth = 80
     var editor: ConfigEditor?
-    var editorChanged = false
     public private(set) var closed = false
 
     /// Longest line accepted (IOS rejects what its line buffer cannot hold).
@@ -121,7 +120,6 @@ public final class CLISession {
         if e.configuration != before {
             do {
                 try controlPlane.router.apply(e.configuration)
-                editorChanged = true
             } catch {
                 // The data plane cannot do it: the line is not applied.
                 return (text + "\(error)\n", true)
@@ -129,19 +127,17 @@ public final class CLISession {
         }
         if e.finished {
             editor = nil
-            if editorChanged { controlPlane.syslog.log("%SYS-5-CONFIG_I: Configured from \(origin)") }
-            editorChanged = false
+            // IOS logs every exit from configuration mode, changed or not.
+            controlPlane.syslog.log("%SYS-5-CONFIG_I: Configured from \(origin)")
         } else {
             editor = e
         }
-        text += ""
         return (text, false)
     }
 
     /// Enters configuration mode (`configure terminal`).
     func enterConfiguration() {
         editor = ConfigEditor(controlPlane.router.configuration)
-        editorChanged = false
     }
 
     /// Ends the session (`exit` in exec mode).

@@ -116,12 +116,16 @@ enum ControlPlaneSnapshots {
             let installedAt = (inbound.map(\.installedAt) + (outbound.map { [$0.installedAt] } ?? [])).min()
             let age = installedAt.map { (cp.clock.now() &- $0) / 1_000_000_000 } ?? 0
             let remaining = UInt64(flow.lifetimeSeconds) > age ? UInt64(flow.lifetimeSeconds) - age : 0
+            // A flow without SAs has no lifetime left: IOS prints `life (KB/Sec) 0/0` [I].
+            let hasSAs = !inbound.isEmpty || outbound != nil
+            let kilobytes = hasSAs ? UInt64(flow.lifetimeKilobytes) : 0
+            let seconds = hasSAs ? remaining : 0
             let ipsecFlow = CryptoSessionSnapshot.IPsecFlow(
                 text: "permit \(protocolText(flow.protocolNumber, ipv4: flow.localIdentity.isIPv4)) "
                     + "\(address(flow.localIdentity)) \(address(flow.remoteIdentity))",
                 activeSAs: inbound.count + (outbound == nil ? 0 : 1),
-                inbound: .init(packets: decaps, drops: errors, remainingKilobytes: UInt64(flow.lifetimeKilobytes), remainingSeconds: remaining),
-                outbound: .init(packets: encaps, drops: sendErrors, remainingKilobytes: UInt64(flow.lifetimeKilobytes), remainingSeconds: remaining))
+                inbound: .init(packets: decaps, drops: errors, remainingKilobytes: kilobytes, remainingSeconds: seconds),
+                outbound: .init(packets: encaps, drops: sendErrors, remainingKilobytes: kilobytes, remainingSeconds: seconds))
             if let i = index[key] {
                 sessions[i].ipsecFlows.append(ipsecFlow)
                 if !inbound.isEmpty || outbound != nil { sessions[i].status = .upNoIKE }
@@ -130,7 +134,8 @@ enum ControlPlaneSnapshots {
                 sessions.append(CryptoSessionSnapshot(
                     interface: flow.interface, uptimeSeconds: age,
                     status: inbound.isEmpty && outbound == nil ? .down : .upNoIKE,
-                    peer: peer.description, phase1ID: peer.description, sessionID: sessions.count,
+                    // Phase1_id is the peer's IKE identity; without an IKE SA there is none.
+                    peer: peer.description, phase1ID: "(none)", sessionID: sessions.count,
                     ikeSAs: [], ipsecFlows: [ipsecFlow]))
             }
         }

@@ -28,7 +28,7 @@ enum ExecCommands {
         "utilization": "Datapath utilization",
         "state": "IPSec feature state",
         "sa": "IPSec security associations",
-        "sa <1-4294967295>": "QFP SA id",
+        "sa <1-4294967295>": "QFP SA id (the conn id in show crypto ipsec sa)",
         "crypto": "Encryption module",
         "isakmp": "Show ISAKMP",
         "ikev2": "Shows ikev2 info",
@@ -116,10 +116,10 @@ enum PlatformCommands {
         }
     }
 
-    /// One worker's counters since start (the extension has no clear of its own).
+    /// One worker's counters since the last clear (the workers' tables sum to the totals).
     static func worker(_ ctx: ExecContext, _ p: ParsedCommand) throws -> CounterSnapshot {
         let w = Int(p.arguments[0])!
-        let cores = ctx.controlPlane.statistics.perCore()
+        let cores = ctx.controlPlane.statistics.sinceClearPerCore()
         let workers = ctx.controlPlane.router.pipeline.configuration.workers
         guard w < workers else { throw CommandFailure("% qfp: worker \(w) does not exist (workers 0-\(workers - 1))") }
         return cores[w]
@@ -165,8 +165,10 @@ enum SystemCommands {
             return CommandOutput(ShowLogging.render(snapshot), json: snapshot)
         }
         t.add("clear logging") { ctx, _ in
+            // IOS asks first; qfp takes the confirmation as given (scripts that answer the
+            // prompt with a newline send an empty line, which does nothing).
             ctx.controlPlane.syslog.clear()
-            return CommandOutput("")
+            return CommandOutput("Clear logging buffer [confirm]\n")
         }
         t.add("show running-config", pipes: true) { ctx, _ in
             let cp = ctx.controlPlane

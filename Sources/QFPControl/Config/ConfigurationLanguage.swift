@@ -24,6 +24,9 @@ public final class ConfigurationLanguage: Sendable {
             }
             if kind != .global {
                 tree.add("exit", handler: { e, _ in e.mode = .global })
+            } else {
+                // At the terminal, `exit` in global mode leaves configuration mode like `end`.
+                tree.add("exit", handler: { e, _ in e.finished = true })
             }
             tree.add("end", handler: { e, _ in
                 e.mode = .global
@@ -142,7 +145,8 @@ public final class ConfigurationLanguage: Sendable {
                 errors.append(LoadError(source: source, line: index + 1, text: line, message: message))
             }
             for i in before..<editor.notes.count { editor.notes[i] = "\(source):\(index + 1): \(editor.notes[i])" }
-            if editor.finished { break }
+            // A top-level `exit` in a file only closes the block before it; the file goes on.
+            editor.finished = false
         }
         return errors.isEmpty ? .success(Loaded(configuration: editor.configuration, notes: editor.notes)) : .failure(LoadFailure(errors: errors))
     }

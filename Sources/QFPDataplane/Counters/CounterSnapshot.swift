@@ -36,6 +36,16 @@ public struct CounterSnapshot: Equatable, Sendable {
         self[.forwarded] &+ self[.punted] &+ self[.consumed] &+ totalDropped
     }
 
+    /// `self + other`, cell by cell (wrapping).
+    public func adding(_ other: CounterSnapshot) -> CounterSnapshot {
+        var r = self
+        for i in r.globalPackets.indices { r.globalPackets[i] &+= other.globalPackets[i] }
+        for i in r.globalOctets.indices { r.globalOctets[i] &+= other.globalOctets[i] }
+        for i in r.featurePackets.indices { r.featurePackets[i] &+= other.featurePackets[i] }
+        for i in r.datapath.indices { r.datapath[i] &+= other.datapath[i] }
+        return r
+    }
+
     /// `self - baseline`, cell by cell (wrapping, so a counter reset never traps).
     public func subtracting(_ baseline: CounterSnapshot) -> CounterSnapshot {
         var r = self

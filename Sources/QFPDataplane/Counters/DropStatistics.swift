@@ -18,10 +18,14 @@ public final class DropStatistics: Sendable {
     }
 
     private let blocks: [CounterBlock]
-    private let baseline = Mutex<CounterSnapshot>(CounterSnapshot())
+    /// One baseline per core, so per-core views clear with the totals and always sum to them.
+    private let baselines: Mutex<[CounterSnapshot]>
 
     /// Statistics over `blocks` (one per core).
-    public init(blocks: [CounterBlock]) { self.blocks = blocks }
+    public init(blocks: [CounterBlock]) {
+        self.blocks = blocks
+        baselines = Mutex(Array(repeating: CounterSnapshot(), count: blocks.count))
+    }
 
     /// Totals since start, summed over cores.
     public func totals() -> CounterSnapshot {
@@ -30,24 +34,32 @@ public final class DropStatistics: Sendable {
         return s
     }
 
-    /// Totals since the last `clear()`.
+    /// Totals since the last `clear()`, from one read of every core.
     public func sinceClear() -> CounterSnapshot {
-        let now = totals()
-        return now.subtracting(baseline.withLock { $0 })
+        Self.sum(sinceClearPerCore())
+    }
+
+    /// Each core's counters since the last `clear()` (they sum to `sinceClear()`).
+    public func sinceClearPerCore() -> [CounterSnapshot] {
+        let now = perCore()
+        return baselines.withLock { base in zip(now, base).map { $0.subtracting($1) } }
     }
 
     /// Totals since the last clear, then clears `scope`: `show ... drop clear` semantics (the
     /// output shows what accumulated until the clear).
     public func readAndClear(_ scope: Scope = .all) -> CounterSnapshot {
-        let now = totals()
-        return baseline.withLock { base in
-            let delta = now.subtracting(base)
-            if scope != .featureDrops {
-                base.globalPackets = now.globalPackets
-                base.globalOctets = now.globalOctets
-                base.datapath = now.datapath
+        let now = perCore()
+        return baselines.withLock { base in
+            var delta = CounterSnapshot()
+            for (i, core) in now.enumerated() {
+                delta = delta.adding(core.subtracting(base[i]))
+                if scope != .featureDrops {
+                    base[i].globalPackets = core.globalPackets
+                    base[i].globalOctets = core.globalOctets
+                    base[i].datapath = core.datapath
+                }
+                if scope != .globalDrops { base[i].featurePackets = core.featurePackets }
             }
-            if scope != .globalDrops { base.featurePackets = now.featurePackets }
             return delta
         }
     }
@@ -55,12 +67,16 @@ public final class DropStatistics: Sendable {
     /// Makes later `sinceClear()` reads of `scope` start from zero.
     public func clear(_ scope: Scope = .all) { _ = readAndClear(scope) }
 
-    /// One snapshot per core since start (for per-worker views).
+    /// One snapshot per core since start (for rates, which take differences themselves).
     public func perCore() -> [CounterSnapshot] {
         blocks.map { b in
             var s = CounterSnapshot()
             b.accumulate(into: &s)
             return s
         }
+    }
+
+    static func sum(_ cores: [CounterSnapshot]) -> CounterSnapshot {
+        cores.reduce(CounterSnapshot()) { $0.adding($1) }
     }
 }
