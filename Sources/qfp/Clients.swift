@@ -66,7 +66,9 @@ struct Shell: ParsableCommand {
         let client = try connect(path)
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw QFPFailure("cannot read \(file)") }
-            try script(client, lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if lines.last == "" { lines.removeLast() }   // the file's final newline
+            try script(client, lines: lines)
             return
         }
         guard RawTerminal.isTerminal(STDIN_FILENO) else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 
 /// `qfp`: the IPsec datapath emulator's command line.
@@ -15,6 +16,20 @@ struct QFP: ParsableCommand {
         subcommands: [Bench.self, Run.self, CLI.self, Shell.self],
         defaultSubcommand: Bench.self
     )
+
+    /// Runs the command; a `QFPFailure` prints as `qfp: ...` on stderr with exit status 1 (the
+    /// form scripts and the README promise), everything else as ArgumentParser reports it.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as QFPFailure {
+            FileHandle.standardError.write(Data("qfp: \(failure.description)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     static func bootstrapLogging() {
         LoggingSystem.bootstrap { label in

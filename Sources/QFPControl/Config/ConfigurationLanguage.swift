@@ -137,6 +137,9 @@ public final class ConfigurationLanguage: Sendable {
             if inUnsupportedBlock && indented { continue }
             inUnsupportedBlock = false
             if line.trimmingSpaces == "end" { break }
+            // `show running-config` output saved to a file starts with two lines that are not
+            // configuration; accept them so a saved show-run loads as it is.
+            if line == "Building configuration..." || line.hasPrefix("Current configuration : ") { continue }
             if UnsupportedIOS.note(for: String(line.drop { $0 == " " })) != nil {
                 inUnsupportedBlock = !indented
             }
@@ -144,6 +147,9 @@ public final class ConfigurationLanguage: Sendable {
             if case let .failed(message) = execute(line, in: &editor) {
                 errors.append(LoadError(source: source, line: index + 1, text: line, message: message))
             }
+            // IOS's "new crypto map will remain disabled" hint is for a person typing the entry;
+            // a file completes the entry on the next lines, so it is not worth a warning.
+            editor.notes = Array(editor.notes[..<before]) + editor.notes[before...].filter { !$0.hasPrefix("% NOTE: This new crypto map") }
             for i in before..<editor.notes.count { editor.notes[i] = "\(source):\(index + 1): \(editor.notes[i])" }
             // A top-level `exit` in a file only closes the block before it; the file goes on.
             editor.finished = false
