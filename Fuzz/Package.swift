@@ -14,8 +14,18 @@ let package = Package(
             dependencies: ["CFuzzerDriver", .product(name: "QFPDataplane", package: "qfp")]
         ),
         .executableTarget(
+            name: "CommandFuzzer",
+            dependencies: [
+                "CFuzzerDriver",
+                .product(name: "QFPCLI", package: "qfp"),
+                .product(name: "QFPControl", package: "qfp"),
+                .product(name: "QFPDataplane", package: "qfp"),
+            ]
+        ),
+        .executableTarget(
             name: "MakeCorpus",
             dependencies: [
+                .product(name: "QFPControl", package: "qfp"),
                 .product(name: "QFPDataplane", package: "qfp"),
                 .product(name: "QFPGenerator", package: "qfp"),
             ]

@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target and runs it: ./Fuzz/run.sh [RUNS] (default 1,000,000 inputs).
-# Needs libnuma-dev (Tools/setup installs it). Crashes are written to Fuzz/crash-*.
+# Builds a libFuzzer target and runs it:
+#   ./Fuzz/run.sh [RUNS]             packets through the data-plane stages (PacketFuzzer)
+#   ./Fuzz/run.sh commands [RUNS]    the IOS configuration parser and a console session (CommandFuzzer)
+# RUNS defaults to 1,000,000 inputs. Needs libnuma-dev (Tools/setup installs it). Crashes are
+# written to Fuzz/crash-*; replay one with `.build/release/<Fuzzer> crash-...`.
 set -euo pipefail
 cd "$(dirname "$0")"
+# Swift's backtracer and ASan trip over each other on a crash; libFuzzer prints the stack.
+export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
+target=packets
+if [[ "${1:-}" == "commands" || "${1:-}" == "packets" ]]; then target=$1; shift; fi
 runs=${1:-1000000}
 swift build -c release --product MakeCorpus >/dev/null
-.build/release/MakeCorpus corpus >/dev/null
-swift build -c release --product PacketFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
-exec .build/release/PacketFuzzer -runs="$runs" -max_len=2048 -print_final_stats=1 corpus
+if [[ $target == packets ]]; then
+    .build/release/MakeCorpus corpus >/dev/null
+    swift build -c release --product PacketFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+    exec .build/release/PacketFuzzer -runs="$runs" -max_len=2048 -print_final_stats=1 corpus
+else
+    # The session keeps state between inputs on purpose (leak checks would flag it, slowly).
+    .build/release/MakeCorpus --commands command-corpus >/dev/null
+    swift build -c release --product CommandFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+    exec .build/release/CommandFuzzer -runs="$runs" -max_len=4096 -detect_leaks=0 -dict=command-corpus.dict -print_final_stats=1 command-corpus
+fi

@@ -41,10 +41,8 @@ public enum ArgumentKind: Hashable, Sendable, CustomStringConvertible {
         case .word, .line:
             return !token.isEmpty
         case .ipv4:
-            let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-            return parts.count == 4 && parts.allSatisfy { p in
-                !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isASCIIDigit) && Int(p)! <= 255
-            }
+            // The same parser as the handlers' (inet_pton): what matches here always converts.
+            return QFPAddressText.isIPv4(token)
         case .ipv6:
             return token.contains(":") && QFPAddressText.isIPv6(token)
         case let .number(r):
@@ -72,10 +70,6 @@ public enum ArgumentKind: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-}
-
 extension String {
     /// The string followed by spaces up to `width` characters (never truncated).
     public func padded(to width: Int) -> String {
@@ -85,6 +79,14 @@ extension String {
 
 /// Address syntax checks without Foundation.
 enum QFPAddressText {
+    /// Dotted quad, four decimal parts 0-255 without leading zeros (inet_pton's rules).
+    static func isIPv4(_ text: String) -> Bool {
+        text.withCString { p in
+            var storage = [UInt8](repeating: 0, count: 4)
+            return storage.withUnsafeMutableBytes { inet_pton(AF_INET, p, $0.baseAddress) } == 1
+        }
+    }
+
     static func isIPv6(_ text: String) -> Bool {
         text.withCString { p in
             var storage = [UInt8](repeating: 0, count: 16)

@@ -1,9 +1,15 @@
 import Foundation
+import QFPControl
 import QFPDataplane
 import QFPGenerator
 
-// Writes seed inputs for PacketFuzzer: one valid packet per path, matching the SAs and
-// policies its harness installs.
+// Writes seed inputs: `MakeCorpus DIR` for PacketFuzzer (one valid packet per path, matching
+// the SAs and policies its harness installs); `MakeCorpus --commands DIR` for CommandFuzzer
+// (configurations and console sessions) plus DIR.dict, a libFuzzer dictionary of IOS words.
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "--commands" {
+    try writeCommandSeeds(to: CommandLine.arguments[2])
+    exit(0)
+}
 let directory = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "corpus"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 let router = IPAddress("192.0.2.1")!
@@ -33,3 +39,73 @@ for (name, bytes) in seeds {
     try Data(bytes).write(to: URL(fileURLWithPath: directory).appendingPathComponent(name))
 }
 print("wrote \(seeds.count) seeds to \(directory)")
+
+func writeCommandSeeds(to directory: String) throws {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let configurations = [
+        DefaultConfiguration.text,
+        """
+        hostname spoke
+        crypto ipsec transform-set T esp-gcm 256
+         mode transport
+        crypto ipsec profile P
+         set transform-set T
+        crypto dynamic-map DYN 10
+         set transform-set T
+        crypto map M 65535 ipsec-isakmp dynamic DYN
+        interface Tunnel0
+         ip address 172.16.0.1 255.255.255.0
+         ipv6 address 2001:DB8::1/64
+         tunnel source GigabitEthernet1
+         tunnel mode gre multipoint
+         ip nhrp map 172.16.0.2 203.0.113.2
+         tunnel protection ipsec profile P
+        interface GigabitEthernet1
+         ip address 203.0.113.1 255.255.255.0
+         crypto map M
+        crypto ipsec security-association lifetime seconds 120
+        crypto ipsec security-association lifetime kilobytes 2560
+        crypto ipsec security-association replay window-size 1024
+        ip access-list extended ACL
+         permit udp host 10.0.0.1 eq 500 any range 1000 2000
+         deny tcp 10.0.0.0 0.0.0.255 any
+        end
+        """,
+    ]
+    let sessions = [
+        "show platform hardware qfp active statistics drop\nsh plat hard qfp act stat drop all | i Ipsec\nshow platform hardware qfp active statistics drop clear",
+        "sh pl ha qfp ac feat ipsec data drops all | ex _0_\nshow platform hardware qfp active feature ipsec datapath drops clear\nshow platform hardware qfp active statistics drop history",
+        "show crypto ipsec sa detail | section inbound\nshow crypto ipsec sa peer 198.51.100.7\nclear crypto sa peer 198.51.100.7\nclear crypto sa",
+        "show crypto session detail | begin Tunnel\nshow crypto isakmp sa | json\nshow crypto ikev2 sa\nclear crypto isakmp",
+        "show logging | count SYS\nclear logging\nshow running-config | section interface\nshow version | include uptime\nshow clock",
+        "show platform hardware qfp active feature ipsec sa 2001\nshow platform hardware qfp active feature ipsec state\nshow platform hardware qfp active datapath utilization\nsh plat hard qfp act stat drop worker 1",
+        "configure terminal\nhostname x\ncrypto map OUTSIDE 40 ipsec-manual\n set peer 198.51.100.11\n set session-key inbound esp 5000 cipher 00\n set session-key outbound esp 6000 cipher 00\n match address 120\nexit\naccess-list 120 permit ip any any\ndo show crypto ipsec sa | i spi\nno crypto map OUTSIDE 40\nend",
+        "conf t\ninterface Tunnel5\n tunnel mode ipsec ipv6\n tunnel destination 2001:db8::9\n ipv6 address 2001:db8:5::1/64\n no tunnel protection ipsec profile VTI-PROFILE\nend\nterminal length 0",
+    ]
+    var n = 0
+    for text in configurations {
+        try Data([0] + Array(text.utf8)).write(to: URL(fileURLWithPath: directory).appendingPathComponent("config-\(n)"))
+        n += 1
+    }
+    for text in sessions {
+        try Data([1] + Array(text.utf8)).write(to: URL(fileURLWithPath: directory).appendingPathComponent("session-\(n)"))
+        n += 1
+    }
+    let words = [
+        "show", "platform", "hardware", "qfp", "active", "statistics", "drop", "drops", "all", "clear", "history", "worker",
+        "feature", "ipsec", "datapath", "utilization", "state", "sa", "crypto", "isakmp", "ikev2", "session", "detail",
+        "peer", "logging", "running-config", "version", "clock", "terminal", "length", "width", "configure", "end", "exit",
+        "do", "no", "hostname", "interface", "GigabitEthernet1", "Tunnel0", "ip address", "ipv6 address", "transform-set",
+        "esp-aes 256", "esp-sha256-hmac", "esp-gcm", "esp-null", "mode tunnel", "mode transport", "profile", "map",
+        "ipsec-isakmp", "ipsec-manual", "dynamic-map", "dynamic", "set peer", "set transform-set", "match address",
+        "set session-key inbound esp", "set session-key outbound esp", "cipher", "authenticator", "tunnel source",
+        "tunnel destination", "tunnel mode gre multipoint", "tunnel mode ipsec ipv4", "tunnel protection ipsec profile",
+        "ip nhrp map", "security-association lifetime seconds", "kilobytes", "replay window-size", "access-list",
+        "ip access-list extended", "permit", "deny", "host", "any", "eq", "range", "ip route", "| include", "| exclude",
+        "| begin", "| section", "| count", "| json", "| i", "?", "\t", "_", "0.0.0.255", "255.255.255.0", "198.51.100.7",
+        "2001:db8::1", "4294967295", "65535",
+    ]
+    let dictionary = words.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+    try (dictionary.joined(separator: "\n") + "\n").write(toFile: directory + ".dict", atomically: true, encoding: .utf8)
+    print("wrote \(n) seeds to \(directory) and a dictionary to \(directory).dict")
+}

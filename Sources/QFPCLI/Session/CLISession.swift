@@ -113,7 +113,7 @@ public final class CLISession {
         let before = e.configuration
         let notesBefore = e.notes.count
         let result = ConfigurationLanguage.shared.execute(line, in: &e, prefix: prompt)
-        var text = e.notes[notesBefore...].map { $0 + "\n" }.joined()
+        let text = e.notes[notesBefore...].map { $0 + "\n" }.joined()
         if case let .failed(message) = result {
             return (text + message, true)
         }

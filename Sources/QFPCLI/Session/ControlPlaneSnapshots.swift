@@ -64,7 +64,9 @@ enum ControlPlaneSnapshots {
                 siblingFlags: 0xFFFF_FFFF_8000_0048, cryptoMap: flow.mapName ?? flow.cryptoMapTag,
                 remainingKilobytes: UInt64(flow.lifetimeKilobytes),
                 remainingSeconds: UInt64(flow.lifetimeSeconds) > age ? UInt64(flow.lifetimeSeconds) - age : 0,
-                ivSizeBytes: info.ivSize, replayDetection: flow.replayWindow != nil)
+                ivSizeBytes: info.ivSize, replayDetection: flow.replayWindow != nil,
+                // IOS names the window only when it is not the default 64 [I, from captures].
+                replayWindowSize: flow.replayWindow.flatMap { $0 == 64 ? nil : $0 })
         }
         return IPsecFlowSnapshot(
             localIdentity: selector(flow.localIdentity, flow.protocolNumber, flow.localPort),
@@ -218,7 +220,7 @@ enum ControlPlaneSnapshots {
         let applied = cp.statistics.totals()[.commandsApplied]
         return QFPIPsecStateSnapshot(messages: [
             .init(type: "Initialize", requests: 1, repliesOK: 1),
-            .init(type: "Config update", requests: applied, repliesOK: applied),
+            .init(type: "Config", requests: applied, repliesOK: applied),   // one word, as parsers expect [I]
         ])
     }
 
@@ -233,11 +235,12 @@ enum ControlPlaneSnapshots {
     }
 
     static func version(_ cp: ControlPlane) -> VersionSnapshot {
-        let workers = cp.router.pipeline.configuration.workers
         let interfaces = cp.router.configuration.interfaces.keys.filter { $0.hasPrefix("GigabitEthernet") }.count
         return VersionSnapshot(
             xeVersion: "17.03.04a", train: "Amsterdam", platformSoftware: "ASR1000 Software",
-            versionDetail: "Version 17.3.4a, RELEASE SOFTWARE (fc3) [qfp emulator, \(workers) worker cores]",
+            // Exactly IOS's wording: parsers read the release label from this line. The emulator
+            // shows itself in the board ID (QFP0EMULATOR) and the copyright line's compiler.
+            versionDetail: "Version 17.3.4a, RELEASE SOFTWARE (fc3)",
             copyrightYear: 2026, compiled: "Sun 29-Nov-26 00:00 by qfp", hostname: cp.router.configuration.hostname,
             uptimeSeconds: cp.uptimeSeconds, controlProcessorUptimeSeconds: cp.uptimeSeconds, lastReloadReason: "reload",
             licenseLines: ["License Type: Perpetual", "License Level: adventerprise", "Next reload license Level: adventerprise"],
