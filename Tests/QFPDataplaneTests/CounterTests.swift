@@ -71,4 +71,25 @@ struct CounterTests {
         #expect(stats.totals().packets(.ipsecInput) == 3)
         #expect(CounterBlock.byteCount % CacheLine.padded == 0)
     }
+
+    @Test("per-core views clear with the totals: after a clear of one scope they still sum to the totals")
+    func perCoreBaselines() throws {
+        let region = try NodeLocalRegion.allocate(byteCount: 2 * CounterBlock.byteCount, node: 0, what: "test")
+        defer { region.deallocate() }
+        let a = CounterBlock(formatting: region.base)
+        let b = CounterBlock(formatting: region.base + CounterBlock.byteCount)
+        let stats = DropStatistics(blocks: [a, b])
+        a.drop(.ipsecInput, .inUsV4PktSaNotFoundSpi, octets: 100)
+        b.drop(.ipsecInput, .inUsV4PktSaNotFoundSpi, octets: 60)
+        b.drop(.ipsecInput, .inUsV4PktSaNotFoundSpi, octets: 60)
+        let cleared = stats.readAndClear(.globalDrops)
+        #expect(cleared.packets(.ipsecInput) == 3 && cleared.octets(.ipsecInput) == 220)
+        a.drop(.ipsecInput, .inUsV4PktSaNotFoundSpi, octets: 5)
+        let cores = stats.sinceClearPerCore()
+        let total = stats.sinceClear()
+        // Global drops restart from the clear; the feature table (not cleared) keeps all four.
+        #expect(cores.map { $0.packets(.ipsecInput) } == [1, 0] && total.packets(.ipsecInput) == 1)
+        #expect(cores.map { $0.packets(.inUsV4PktSaNotFoundSpi) } == [2, 2] && total.packets(.inUsV4PktSaNotFoundSpi) == 4)
+        #expect(cores[0].octets(.ipsecInput) + cores[1].octets(.ipsecInput) == total.octets(.ipsecInput))
+    }
 }
