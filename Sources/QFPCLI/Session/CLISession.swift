@@ -45,9 +45,8 @@ public final class CLISession {
         if line.count > Self.maximumLineLength {
             text = "% Input line too long (\(line.count) characters; at most \(Self.maximumLineLength))\n"
             failed = true
-        } else if line.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
-            let column = line.unicodeScalars.firstIndex(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F })
-                .map { line.unicodeScalars.distance(from: line.unicodeScalars.startIndex, to: $0) } ?? 0
+        } else if let control = line.unicodeScalars.firstIndex(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
+            let column = line.unicodeScalars.distance(from: line.unicodeScalars.startIndex, to: control)
             text = CommandTree<Int>.errorText(.invalid(column: column), line: line, prefix: promptBefore)
             failed = true
         } else if editor != nil {

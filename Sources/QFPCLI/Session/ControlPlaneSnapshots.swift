@@ -26,29 +26,7 @@ enum ControlPlaneSnapshots {
 
     static func flowSnapshot(_ flow: DataplanePlan.Flow, _ cp: ControlPlane, _ c: RouterConfiguration) -> IPsecFlowSnapshot {
         let (inbound, outbound) = cp.router.installedSAs(flow: flow.bindingKey)
-        let control = cp.router.dataplane
-        var counters = IPsecFlowCounters()
-        for sa in inbound {
-            guard case let .inbound(h) = sa.handle, let c = control.counters(h) else { continue }
-            counters.decaps &+= c[.decapsulatedPackets]
-            counters.replayFailedReceive &+= c[.replayDuplicates] &+ c[.replayTooOld]
-            counters.verifyFailed &+= c[.integrityFailures]
-            counters.invalidLengthReceive &+= c[.paddingErrors]
-            counters.invalidProtocolReceive &+= c[.nextHeaderErrors]
-            counters.invalidSAReceive &+= c[.hardExpiryDrops]
-        }
-        if let sa = outbound, case let .outbound(h) = sa.handle, let c = control.counters(h) {
-            counters.encaps = c[.encapsulatedPackets]
-            counters.replayRolloverSend = c[.sequenceOverflowDrops]
-            counters.encapsFailedSend = c[.hardExpiryDrops]
-        }
-        counters.encrypt = counters.encaps
-        counters.digest = counters.encaps
-        counters.decrypt = counters.decaps
-        counters.verify = counters.decaps
-        counters.receiveErrors = counters.replayFailedReceive &+ counters.verifyFailed &+ counters.invalidLengthReceive
-            &+ counters.invalidProtocolReceive &+ counters.invalidSAReceive
-        counters.sendErrors = counters.replayRolloverSend &+ counters.encapsFailedSend
+        let counters = flowCounters(inbound: inbound, outbound: outbound, cp)
 
         let info = TransformInfo(flow.transformSet)
         let tunnel = (flow.transformSet?.mode ?? .tunnel) == .tunnel
@@ -78,6 +56,35 @@ enum ControlPlaneSnapshots {
             inboundESP: inbound.map(sa), outboundESP: outbound.map { [sa($0)] } ?? [])
     }
 
+    /// The `#pkts` counters of one flow, summed from its SAs' data-plane counters (shared by
+    /// `show crypto ipsec sa` and `show crypto session detail`, so the two always agree).
+    static func flowCounters(inbound: [Router.InstalledSA], outbound: Router.InstalledSA?, _ cp: ControlPlane) -> IPsecFlowCounters {
+        let control = cp.router.dataplane
+        var counters = IPsecFlowCounters()
+        for sa in inbound {
+            guard case let .inbound(h) = sa.handle, let c = control.counters(h) else { continue }
+            counters.decaps &+= c[.decapsulatedPackets]
+            counters.replayFailedReceive &+= c[.replayDuplicates] &+ c[.replayTooOld]
+            counters.verifyFailed &+= c[.integrityFailures]
+            counters.invalidLengthReceive &+= c[.paddingErrors]
+            counters.invalidProtocolReceive &+= c[.nextHeaderErrors]
+            counters.invalidSAReceive &+= c[.hardExpiryDrops]
+        }
+        if let sa = outbound, case let .outbound(h) = sa.handle, let c = control.counters(h) {
+            counters.encaps = c[.encapsulatedPackets]
+            counters.replayRolloverSend = c[.sequenceOverflowDrops]
+            counters.encapsFailedSend = c[.hardExpiryDrops]
+        }
+        counters.encrypt = counters.encaps
+        counters.digest = counters.encaps
+        counters.decrypt = counters.decaps
+        counters.verify = counters.decaps
+        counters.receiveErrors = counters.replayFailedReceive &+ counters.verifyFailed &+ counters.invalidLengthReceive
+            &+ counters.invalidProtocolReceive &+ counters.invalidSAReceive
+        counters.sendErrors = counters.replayRolloverSend &+ counters.encapsFailedSend
+        return counters
+    }
+
     static func selector(_ p: IPPrefix, _ proto: UInt8, _ port: UInt16) -> IPsecTrafficSelector {
         if p.isIPv4 {
             return IPsecTrafficSelector(address: p.address.description, mask: WildcardMask.netmask(p.length).description,
@@ -96,25 +103,13 @@ enum ControlPlaneSnapshots {
     /// (manual keying), DOWN when it has none.
     static func sessions(_ cp: ControlPlane) -> CryptoSessionTableSnapshot {
         let plan = cp.router.plan
-        let control = cp.router.dataplane
         var sessions: [CryptoSessionSnapshot] = []
         var index: [String: Int] = [:]
         for flow in plan.flows {
             guard let peer = flow.peer else { continue }
             let key = "\(flow.interface) \(peer)"
             let (inbound, outbound) = cp.router.installedSAs(flow: flow.bindingKey)
-            var decaps: UInt64 = 0, errors: UInt64 = 0
-            for sa in inbound {
-                guard case let .inbound(h) = sa.handle, let c = control.counters(h) else { continue }
-                decaps &+= c[.decapsulatedPackets]
-                errors &+= c[.replayDuplicates] &+ c[.replayTooOld] &+ c[.integrityFailures] &+ c[.paddingErrors]
-                    &+ c[.nextHeaderErrors] &+ c[.hardExpiryDrops]
-            }
-            var encaps: UInt64 = 0, sendErrors: UInt64 = 0
-            if let sa = outbound, case let .outbound(h) = sa.handle, let c = control.counters(h) {
-                encaps = c[.encapsulatedPackets]
-                sendErrors = c[.sequenceOverflowDrops] &+ c[.hardExpiryDrops]
-            }
+            let c = flowCounters(inbound: inbound, outbound: outbound, cp)
             let installedAt = (inbound.map(\.installedAt) + (outbound.map { [$0.installedAt] } ?? [])).min()
             let age = installedAt.map { (cp.clock.now() &- $0) / 1_000_000_000 } ?? 0
             let remaining = UInt64(flow.lifetimeSeconds) > age ? UInt64(flow.lifetimeSeconds) - age : 0
@@ -126,8 +121,8 @@ enum ControlPlaneSnapshots {
                 text: "permit \(protocolText(flow.protocolNumber, ipv4: flow.localIdentity.isIPv4)) "
                     + "\(address(flow.localIdentity)) \(address(flow.remoteIdentity))",
                 activeSAs: inbound.count + (outbound == nil ? 0 : 1),
-                inbound: .init(packets: decaps, drops: errors, remainingKilobytes: kilobytes, remainingSeconds: seconds),
-                outbound: .init(packets: encaps, drops: sendErrors, remainingKilobytes: kilobytes, remainingSeconds: seconds))
+                inbound: .init(packets: c.decaps, drops: c.receiveErrors, remainingKilobytes: kilobytes, remainingSeconds: seconds),
+                outbound: .init(packets: c.encaps, drops: c.sendErrors, remainingKilobytes: kilobytes, remainingSeconds: seconds))
             if let i = index[key] {
                 sessions[i].ipsecFlows.append(ipsecFlow)
                 if !inbound.isEmpty || outbound != nil { sessions[i].status = .upNoIKE }
