@@ -57,6 +57,9 @@ public struct ConfigEditor: Sendable {
     public var notes: [String] = []
     /// Set by `end` (and `exit` at the top): leave configuration mode.
     public var finished = false
+    /// Whether a person types the lines (`configure terminal`): hints meant for someone
+    /// entering a block line by line are given only then, not when a file is loaded.
+    public var interactive = true
 
     public init(_ configuration: RouterConfiguration) {
         self.configuration = configuration

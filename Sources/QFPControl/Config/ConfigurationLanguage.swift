@@ -128,6 +128,7 @@ public final class ConfigurationLanguage: Sendable {
     /// nothing is returned but the errors, so a file is never half-applied.
     public func load(_ text: String, source: String, base: RouterConfiguration = RouterConfiguration()) -> Result<Loaded, LoadFailure> {
         var editor = ConfigEditor(base)
+        editor.interactive = false   // a file completes each block on the lines that follow
         var errors: [LoadError] = []
         var inUnsupportedBlock = false
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -147,9 +148,6 @@ public final class ConfigurationLanguage: Sendable {
             if case let .failed(message) = execute(line, in: &editor) {
                 errors.append(LoadError(source: source, line: index + 1, text: line, message: message))
             }
-            // IOS's "new crypto map will remain disabled" hint is for a person typing the entry;
-            // a file completes the entry on the next lines, so it is not worth a warning.
-            editor.notes = Array(editor.notes[..<before]) + editor.notes[before...].filter { !$0.hasPrefix("% NOTE: This new crypto map") }
             for i in before..<editor.notes.count { editor.notes[i] = "\(source):\(index + 1): \(editor.notes[i])" }
             // A top-level `exit` in a file only closes the block before it; the file goes on.
             editor.finished = false

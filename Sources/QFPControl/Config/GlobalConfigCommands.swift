@@ -53,9 +53,11 @@ enum GlobalConfigCommands {
             }
             if e.configuration.cryptoMaps[name]?[seq] == nil {
                 e.configuration.cryptoMaps[name, default: [:]][seq] = CryptoMapEntry(map: name, sequence: seq, kind: kind)
-                e.notes.append(kind == .manual
-                    ? "% NOTE: This new crypto map will remain disabled until a peer,\n        an access list and keys have been configured."
-                    : "% NOTE: This new crypto map will remain disabled until a peer\n        and a valid access list have been configured.")
+                if e.interactive {
+                    e.notes.append(kind == .manual
+                        ? "% NOTE: This new crypto map will remain disabled until a peer,\n        an access list and keys have been configured."
+                        : "% NOTE: This new crypto map will remain disabled until a peer\n        and a valid access list have been configured.")
+                }
             }
             e.mode = .cryptoMap(name, seq)
         }
