@@ -1,23 +1,9 @@
 import Foundation
 import Testing
 
-/// Runs the built `qfp` executable (next to this test bundle) and captures its output.
+/// Runs the built `qfp` executable (next to this test bundle) with no input and captures its output.
 func runQFP(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL
-        ?? URL(fileURLWithPath: CommandLine.arguments[0])
-    let binary = bundle.deletingLastPathComponent().appendingPathComponent("qfp")
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    try runQFP(arguments, stdin: "")
 }
 
 @Suite("qfp command line")
