@@ -14,11 +14,14 @@ let package = Package(
         .library(name: "QFPControl", targets: ["QFPControl"]),
         .library(name: "QFPGenerator", targets: ["QFPGenerator"]),
         .library(name: "QFPCLI", targets: ["QFPCLI"]),
+        .library(name: "QFPCapture", targets: ["QFPCapture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // libnuma headers (Debian libnuma-dev) plus a few static-inline helpers; linked by QFPDataplane.
@@ -41,18 +44,29 @@ let package = Package(
             dependencies: ["QFPDataplane", "QFPCommandLanguage", .product(name: "Logging", package: "swift-log")]
         ),
         // Traffic: packet templates, emulated senders, load and throughput runs.
-        .target(name: "QFPGenerator", dependencies: ["QFPDataplane", "QFPControl"]),
+        // Traffic profiles (YAML), emulated peers, the rate-paced generator and its latency
+        // histograms.
+        .target(
+            name: "QFPGenerator",
+            dependencies: [
+                "QFPDataplane", "QFPControl",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         // The IOS command language (command table, abbreviations, `?`, pipes), renderers of the
         // show commands and their JSON twins, the control-socket server and client, the shell.
         .target(
             name: "QFPCLI",
             dependencies: [
-                "QFPDataplane", "QFPControl", "QFPCommandLanguage",
+                "QFPDataplane", "QFPControl", "QFPCommandLanguage", "QFPGenerator",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // pcap and pcapng readers and writers, link-layer decapsulation. No dependencies, no Foundation.
+        .target(name: "QFPCapture"),
         .executableTarget(
             name: "qfp",
             dependencies: [
@@ -68,5 +82,7 @@ let package = Package(
         // Fixtures are device captures read through #filePath, not bundled resources.
         .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI", "QFPControl", "QFPGenerator"], exclude: ["Fixtures", "Transcripts"]),
         .testTarget(name: "qfpTests", dependencies: ["qfp"]),
+        // Captures are written by Tools/make-test-captures.py and read through #filePath.
+        .testTarget(name: "QFPCaptureTests", dependencies: ["QFPCapture"], exclude: ["Captures"]),
     ]
 )

@@ -23,6 +23,10 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "CaptureFuzzer",
+            dependencies: ["CFuzzerDriver", .product(name: "QFPCapture", package: "qfp")]
+        ),
+        .executableTarget(
             name: "MakeCorpus",
             dependencies: [
                 .product(name: "QFPControl", package: "qfp"),

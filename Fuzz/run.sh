@@ -2,6 +2,8 @@
 # Builds a libFuzzer target and runs it:
 #   ./Fuzz/run.sh [RUNS]             packets through the data-plane stages (PacketFuzzer)
 #   ./Fuzz/run.sh commands [RUNS]    the IOS configuration parser and a console session (CommandFuzzer)
+#   ./Fuzz/run.sh captures [RUNS]    the pcap/pcapng readers and link-layer decapsulation (CaptureFuzzer);
+#                                    seeds are the scapy captures of Tests/QFPCaptureTests/Captures
 # RUNS defaults to 1,000,000 inputs. Needs libnuma-dev (Tools/setup installs it). Crashes are
 # written to Fuzz/crash-*; replay one with `.build/release/<Fuzzer> crash-...`.
 set -euo pipefail
@@ -9,8 +11,15 @@ cd "$(dirname "$0")"
 # Swift's backtracer and ASan trip over each other on a crash; libFuzzer prints the stack.
 export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 target=packets
-if [[ "${1:-}" == "commands" || "${1:-}" == "packets" ]]; then target=$1; shift; fi
+if [[ "${1:-}" == "commands" || "${1:-}" == "packets" || "${1:-}" == "captures" ]]; then target=$1; shift; fi
 runs=${1:-1000000}
+if [[ $target == captures ]]; then
+    # QFPCapture alone: no MakeCorpus, no libnuma.
+    mkdir -p capture-corpus
+    cp ../Tests/QFPCaptureTests/Captures/*.pcap ../Tests/QFPCaptureTests/Captures/*.pcapng capture-corpus/
+    swift build -c release --product CaptureFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+    exec .build/release/CaptureFuzzer -runs="$runs" -max_len=4096 -print_final_stats=1 capture-corpus
+fi
 swift build -c release --product MakeCorpus >/dev/null
 if [[ $target == packets ]]; then
     .build/release/MakeCorpus corpus >/dev/null

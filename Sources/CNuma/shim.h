@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 /* CPU_ZERO/CPU_SET are macros behind _GNU_SOURCE, which the importer may not see here;
    cpu_set_t is a plain bit array, so manipulate it directly. */
@@ -19,6 +20,11 @@ static inline void qfp_cpuset_add(cpu_set_t *set, int cpu) {
 
 static inline int qfp_cpuset_has(const cpu_set_t *set, int cpu) {
     return (((const unsigned long *)set)[cpu / QFP_CPU_WORD_BITS] >> (cpu % QFP_CPU_WORD_BITS)) & 1UL;
+}
+
+/* Timer slack of the calling thread: how late the kernel may wake it from a sleep. */
+static inline int qfp_set_timer_slack(unsigned long nanoseconds) {
+    return prctl(PR_SET_TIMERSLACK, nanoseconds, 0, 0, 0);
 }
 
 /* Hint the CPU to bring the cache line at `p` into all cache levels (read intent). */

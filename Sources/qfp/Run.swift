@@ -4,18 +4,27 @@ import Logging
 import QFPCLI
 import QFPControl
 import QFPDataplane
+import QFPGenerator
 
 /// `qfp run`: the daemon — data plane, control plane, and the control socket.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Start the emulated router: data plane, control plane and the control socket.",
-        discussion: "With no --config, runs the embedded default router (see `qfp run --show-default-config`).")
+        discussion: """
+            With no --config, runs the embedded default router (see `qfp run --show-default-config`)             and, unless --no-traffic, the embedded default traffic profile (`qfp gen default-profile`):             two sites in sync and two peers still sending on SAs the router lost. With --profile,             starts that profile's streams instead. `qfp gen` starts and stops streams later.
+            """)
 
     @Option(name: .long, help: "IOS configuration file to load.")
     var config: String?
 
     @Option(name: .long, help: "Control socket path (default: $XDG_RUNTIME_DIR/qfp/qfp.sock, else /tmp/qfp-UID/qfp.sock).")
     var socket: String?
+
+    @Option(name: .long, help: "Traffic profile (YAML) to start with the daemon.")
+    var profile: String?
+
+    @Flag(name: .customLong("no-traffic"), help: "Start no traffic (the embedded profile otherwise runs when there is no --config).")
+    var noTraffic = false
 
     @Option(name: .long, help: "Worker threads (1...64).")
     var workers: Int = 2
@@ -25,6 +34,7 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be in 1...64, got \(workers)") }
+        if noTraffic && profile != nil { throw ValidationError("--profile and --no-traffic contradict each other") }
     }
 
     func run() throws {
@@ -52,6 +62,12 @@ struct Run: ParsableCommand {
             throw ExitCode(1)
         }
         for note in loaded.notes { logger.warning("\(note)") }
+        var trafficProfile: TrafficProfile?
+        if let profile {
+            trafficProfile = try GenerateCommand.loadProfile(profile)
+        } else if config == nil && !noTraffic {
+            trafficProfile = DefaultProfile.profile
+        }
 
         var pc = PipelineConfiguration()
         pc.workers = workers
@@ -59,6 +75,8 @@ struct Run: ParsableCommand {
         pc.inboundSAsPerWorker = 65536
         pc.outboundSAs = 65536
         pc.bindings = 65536
+        // Forwarded packets come back to the generator (rx counts, latency).
+        pc.transmitRings = true
         let pipeline = try Pipeline(pc)
         try pipeline.startClock()
         let clock = MonotonicControlClock()
@@ -72,26 +90,43 @@ struct Run: ParsableCommand {
         }
         let controlPlane = ControlPlane(router: router, clock: clock, wallClock: SystemWallClock())
         controlPlane.syslog.log("%SYS-5-CONFIG_I: Configured from \(source) by qfp run")
+        let generator = TrafficGenerator(pipeline: pipeline) { RouterView(router: router) }
+        try generator.startThread(source: pipeline.takeSource(0))
 
         let path = socket ?? ControlSocketPath.default
-        let server = ControlSocketServer(path: path, controlPlane: controlPlane)
+        let server = ControlSocketServer(path: path, controlPlane: controlPlane, generator: generator)
         do {
             try server.start()
         } catch {
+            // Not ours to remove: the socket may belong to another daemon.
+            generator.shutdown()
             pipeline.stop()
             throw QFPFailure("\(error)")
         }
-        logger.info("qfp running: \(workers) workers, configuration \(source), control socket \(path)")
+        do {
+            if let trafficProfile { try generator.start(trafficProfile) }
+        } catch {
+            server.stop()
+            generator.shutdown()
+            pipeline.stop()
+            throw QFPFailure("traffic profile \(profile ?? "(embedded)") not started: \(error)")
+        }
+        let traffic = trafficProfile.map { "\($0.streams.count) streams from \(profile ?? "the embedded profile")" } ?? "no traffic"
+        logger.info("qfp running: \(workers) workers, configuration \(source), \(traffic), control socket \(path)")
 
         // SIGINT/SIGTERM end the daemon cleanly; the main thread samples the monitors meanwhile.
         let stop = StopSignal()
         stop.install()
+        let trafficLog = Logger(label: "qfp.gen")
         while !stop.requested {
             controlPlane.tick()
+            let status = generator.status()
+            if status.running > 0 { trafficLog.info("\(status.logLine)") }
             stop.wait(seconds: 1)
         }
         logger.info("qfp stopping")
         server.stop()
+        generator.shutdown()
         pipeline.stop()
     }
 }

@@ -33,11 +33,14 @@ final class Daemon {
     let process = Process()
     let stderr = Pipe()
 
-    init(config: String? = nil, extra: [String] = []) throws {
+    /// A daemon on a fresh socket; without traffic unless `extra` asks for it (`--profile`,
+    /// or `traffic: true` for the embedded profile).
+    init(config: String? = nil, extra: [String] = [], traffic: Bool = false) throws {
         directory = "/tmp/qfp-daemon-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         socket = directory + "/qfp.sock"
         process.executableURL = qfpBinary()
-        process.arguments = ["run", "--socket", socket, "--workers", "1"] + (config.map { ["--config", $0] } ?? []) + extra
+        let quiet = traffic || extra.contains("--profile") || config != nil ? [] : ["--no-traffic"]
+        process.arguments = ["run", "--socket", socket, "--workers", "1"] + (config.map { ["--config", $0] } ?? []) + quiet + extra
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         try process.run()

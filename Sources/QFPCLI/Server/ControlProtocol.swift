@@ -1,4 +1,5 @@
 import Foundation
+import QFPGenerator
 
 /// The control-socket protocol: one JSON object per line each way. A client sends requests
 /// and reads one response per request, in order.
@@ -14,21 +15,39 @@ public enum ControlProtocol {
             case complete
             /// Start of a session; `interactive` sets paging on (terminal length 24).
             case hello
+            /// The traffic generator: `action` start (with `profile` text), stop or status.
+            case generator
+        }
+
+        /// What a `generator` request asks.
+        public enum GeneratorAction: String, Codable, Sendable {
+            case start, stop, status
         }
         public var operation: Operation
         public var line: String?
         public var echo: Bool?
         public var interactive: Bool?
+        public var action: GeneratorAction?
+        /// A traffic profile's YAML text, and the name to give it in errors (its file).
+        public var profile: String?
+        public var profileName: String?
+        /// Streams to start or stop (none: all).
+        public var streams: [String]?
 
-        public init(operation: Operation, line: String? = nil, echo: Bool? = nil, interactive: Bool? = nil) {
+        public init(operation: Operation, line: String? = nil, echo: Bool? = nil, interactive: Bool? = nil,
+                    action: GeneratorAction? = nil, profile: String? = nil, profileName: String? = nil, streams: [String]? = nil) {
             self.operation = operation
             self.line = line
             self.echo = echo
             self.interactive = interactive
+            self.action = action
+            self.profile = profile
+            self.profileName = profileName
+            self.streams = streams
         }
 
         enum CodingKeys: String, CodingKey {
-            case operation = "op", line, echo, interactive
+            case operation = "op", line, echo, interactive, action, profile, profileName = "profile-name", streams
         }
     }
 
@@ -39,11 +58,18 @@ public enum ControlProtocol {
         public var text: String?
         /// A protocol error (bad JSON, unknown operation); the server then closes.
         public var error: String?
+        /// A request the daemon refused (a bad profile, an unknown stream); the session goes on.
+        public var failure: String?
+        /// The generator's statistics (generator requests).
+        public var generator: GeneratorStatus?
 
-        public init(response: CommandResponse? = nil, text: String? = nil, error: String? = nil) {
+        public init(response: CommandResponse? = nil, text: String? = nil, error: String? = nil,
+                    failure: String? = nil, generator: GeneratorStatus? = nil) {
             self.response = response
             self.text = text
             self.error = error
+            self.failure = failure
+            self.generator = generator
         }
     }
 

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import QFPControl
+import QFPGenerator
 
 /// The daemon's Unix-domain control socket (mode 0600): one `CLISession` per connection, any
 /// number of concurrent clients. Commands run on a thread pool, one at a time per connection,
@@ -10,6 +11,7 @@ import QFPControl
 public final class ControlSocketServer: @unchecked Sendable {
     public let path: String
     let controlPlane: ControlPlane
+    let generator: TrafficGenerator?
     let group: MultiThreadedEventLoopGroup
     let pool: NIOThreadPool
     var channel: Channel?
@@ -27,9 +29,10 @@ public final class ControlSocketServer: @unchecked Sendable {
         }
     }
 
-    public init(path: String, controlPlane: ControlPlane) {
+    public init(path: String, controlPlane: ControlPlane, generator: TrafficGenerator? = nil) {
         self.path = path
         self.controlPlane = controlPlane
+        self.generator = generator
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         pool = NIOThreadPool(numberOfThreads: 1)
     }
@@ -45,13 +48,14 @@ public final class ControlSocketServer: @unchecked Sendable {
         pool.start()
         let controlPlane = self.controlPlane
         let pool = self.pool
+        let generator = self.generator
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
-                        SessionHandler(session: CLISession(controlPlane: controlPlane, interactive: false), pool: pool))
+                        SessionHandler(session: CLISession(controlPlane: controlPlane, interactive: false), generator: generator, pool: pool))
                 }
             }
         let oldMask = umask(0o177)   // the socket file is created 0600
@@ -101,11 +105,13 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias OutboundOut = ByteBuffer
 
     let session: CLISession
+    let generator: TrafficGenerator?
     let pool: NIOThreadPool
     var queue: EventLoopFuture<Void>?
 
-    init(session: CLISession, pool: NIOThreadPool) {
+    init(session: CLISession, generator: TrafficGenerator?, pool: NIOThreadPool) {
         self.session = session
+        self.generator = generator
         self.pool = pool
     }
 
@@ -117,10 +123,11 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         let session = self.session
+        let generator = self.generator
         let previous = queue ?? channel.eventLoop.makeSucceededVoidFuture()
         let work = previous.flatMap { [pool] in
             pool.runIfActive(eventLoop: channel.eventLoop) { () -> ControlProtocol.Reply in
-                Self.handle(request, session)
+                Self.handle(request, session, generator: generator)
             }
         }
         queue = work.map { [weak self] reply in
@@ -128,8 +135,11 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         }.recover { _ in }
     }
 
-    static func handle(_ request: ControlProtocol.Request, _ session: CLISession) -> ControlProtocol.Reply {
+    static func handle(_ request: ControlProtocol.Request, _ session: CLISession, generator: TrafficGenerator? = nil) -> ControlProtocol.Reply {
         switch request.operation {
+        case .generator:
+            guard let generator else { return ControlProtocol.Reply(failure: "this daemon runs no traffic generator") }
+            return GeneratorRequests.handle(request, generator)
         case .hello:
             if request.interactive == true { session.terminalLength = 24 }
             return ControlProtocol.Reply(response: CommandResponse(

@@ -12,6 +12,7 @@ public final class DataplaneControl: @unchecked Sendable {
         let control: WorkerControlBlock
         let punts: SPSCRing<PuntRecord>
         let frames: SPSCRing<PuntedFrame>
+        let dropCapture: SPSCRing<DroppedFrame>?
         let inbound: InboundSAArena
         let outboundCounters: OutboundCounterTable
     }
@@ -358,6 +359,30 @@ public final class DataplaneControl: @unchecked Sendable {
             c.softPackets = ratePerSecond
             c.hardPackets = burst
             try submitToAll(c, &s)
+        }
+    }
+
+    /// Turns drop capture on or off on every worker (the pipeline needs
+    /// `dropCaptureRingSlots`). Workers copy each dropped packet's first bytes and reason to
+    /// their capture ring; take them with `drainDroppedFrames`.
+    public func setDropCapture(_ on: Bool) throws(DataplaneError) {
+        try state.withLock { (s) throws(DataplaneError) in
+            var c = WorkerCommand(kind: .setDropCapture)
+            c.flags = on ? 1 : 0
+            try submitToAll(c, &s)
+        }
+    }
+
+    /// Whether the pipeline was built with drop-capture rings.
+    public var canCaptureDrops: Bool { links.first?.dropCapture != nil }
+
+    /// Takes up to `maximum` captured drops off every worker's ring, oldest first per worker.
+    public func drainDroppedFrames(into out: inout [DroppedFrame], maximum: Int = .max) {
+        state.withLock { _ in
+            for link in links {
+                guard let ring = link.dropCapture else { continue }
+                while out.count < maximum, let f = ring.dequeue() { out.append(f) }
+            }
         }
     }
 

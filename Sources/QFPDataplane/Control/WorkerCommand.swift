@@ -24,6 +24,8 @@ public struct WorkerCommand: BitwiseCopyable, @unchecked Sendable {
         case removeLocalEndpoint
         /// Set the punt token buckets: `softPackets` records per second, `hardPackets` burst.
         case configurePunt
+        /// Copy dropped packets to the drop-capture ring (`flags` 1) or stop (0).
+        case setDropCapture
         /// Nothing; used to wait until a worker has caught up.
         case barrier
     }

@@ -40,6 +40,10 @@ public enum DatapathCounter: String, CaseIterable, Sendable, Codable {
     case busyCycles = "busy_cycles"
     /// Octets of `received`.
     case receivedOctets = "octets_received"
+    /// Dropped packets copied to the drop-capture ring.
+    case dropsCaptured = "drops_captured"
+    /// Dropped packets not copied because the drop-capture ring was full.
+    case dropCaptureMissed = "drop_capture_missed"
 
     /// Dense index after the drop counters of a block.
     @inlinable
@@ -63,6 +67,8 @@ public enum DatapathCounter: String, CaseIterable, Sendable, Codable {
         case .commandsApplied: 15
         case .busyCycles: 16
         case .receivedOctets: 17
+        case .dropsCaptured: 18
+        case .dropCaptureMissed: 19
         }
     }
 

@@ -123,6 +123,8 @@ public final class Pipeline: @unchecked Sendable {
             let commands: SPSCRing<WorkerCommand> = try ring(configuration.commandRingSlots, node: nodes[w], "command ring w\(w)")
             let punts: SPSCRing<PuntRecord> = try ring(configuration.puntRingSlots, node: nodes[w], "punt ring w\(w)")
             let frames: SPSCRing<PuntedFrame> = try ring(configuration.frameRingSlots, node: nodes[w], "frame ring w\(w)")
+            let captured: SPSCRing<DroppedFrame>? = configuration.dropCaptureRingSlots > 0
+                ? try ring(configuration.dropCaptureRingSlots, node: nodes[w], "drop-capture ring w\(w)") : nil
             var tx: (SPSCRing<PacketHandle>, SPSCRing<PacketHandle>)? = nil
             if configuration.transmitRings {
                 tx = (try ring(configuration.transmitRingSlots, node: nodes[w], "transmit ring w\(w)"),
@@ -138,12 +140,12 @@ public final class Pipeline: @unchecked Sendable {
             builtWorkers.append(Worker(Worker.Parts(
                 index: w, counters: counters, directory: directory, burstSize: configuration.burstSize,
                 inputs: inputArray, inputCount: S, commands: commands, punts: punts, frames: frames,
-                returns: returnArray, poolCount: P, transmitRing: tx?.0, transmitDone: tx?.1,
+                dropCapture: captured, returns: returnArray, poolCount: P, transmitRing: tx?.0, transmitDone: tx?.1,
                 table: table, inbound: arena, outbound: outboundArena, outboundCounters: outboundCounters,
                 bindings: bindings, bindingCapacity: configuration.bindings, control: controlBlock,
                 clock: clock, puntRate: configuration.puntRatePerSecond, puntBurst: configuration.puntBurst,
                 endpoints: endpoints, scratch: scratch, ownPool: S + w, ownBuffers: ownBuffers)))
-            links.append(.init(commands: commands, control: controlBlock, punts: punts, frames: frames,
+            links.append(.init(commands: commands, control: controlBlock, punts: punts, frames: frames, dropCapture: captured,
                                inbound: arena, outboundCounters: outboundCounters))
             blocks.append(counters)
             controls.append(controlBlock)

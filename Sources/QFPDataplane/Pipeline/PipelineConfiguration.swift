@@ -27,6 +27,8 @@ public struct PipelineConfiguration: Sendable, Equatable {
     public var puntRingSlots: Int = 4096
     /// Slots per worker IKE frame ring.
     public var frameRingSlots: Int = 64
+    /// Slots of each worker's drop-capture ring (0: no drop capture).
+    public var dropCaptureRingSlots: Int = 0
     /// Packets per burst taken off an input ring (32–256).
     public var burstSize: Int = 32
     /// Give each worker a transmit ring (and completion ring) instead of releasing

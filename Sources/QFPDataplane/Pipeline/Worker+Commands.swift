@@ -52,6 +52,8 @@ extension Worker {
         case .configurePunt:
             invalidSPIBucket = TokenBucket(ratePerSecond: c.softPackets, burst: c.hardPackets)
             acquireBucket = TokenBucket(ratePerSecond: c.softPackets, burst: c.hardPackets)
+        case .setDropCapture:
+            capturingDrops = c.flags != 0 && dropCapture != nil
         case .barrier:
             break
         }

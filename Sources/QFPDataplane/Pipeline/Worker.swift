@@ -15,6 +15,8 @@ public struct Worker: @unchecked Sendable {
     @usableFromInline let commands: SPSCRing<WorkerCommand>
     @usableFromInline let punts: SPSCRing<PuntRecord>
     @usableFromInline let frames: SPSCRing<PuntedFrame>
+    @usableFromInline let dropCapture: SPSCRing<DroppedFrame>?
+    @usableFromInline var capturingDrops = false
     @usableFromInline let returns: UnsafeMutablePointer<SPSCRing<PacketHandle>>
     @usableFromInline let poolCount: Int
     @usableFromInline let transmitRing: SPSCRing<PacketHandle>?
@@ -51,6 +53,7 @@ public struct Worker: @unchecked Sendable {
         var commands: SPSCRing<WorkerCommand>
         var punts: SPSCRing<PuntRecord>
         var frames: SPSCRing<PuntedFrame>
+        var dropCapture: SPSCRing<DroppedFrame>?
         var returns: UnsafeMutablePointer<SPSCRing<PacketHandle>>
         var poolCount: Int
         var transmitRing: SPSCRing<PacketHandle>?
@@ -74,7 +77,7 @@ public struct Worker: @unchecked Sendable {
     init(_ p: Parts) {
         index = p.index; counters = p.counters; directory = p.directory; burstSize = p.burstSize
         inputs = p.inputs; inputCount = p.inputCount; commands = p.commands; punts = p.punts
-        frames = p.frames; returns = p.returns; poolCount = p.poolCount
+        frames = p.frames; dropCapture = p.dropCapture; returns = p.returns; poolCount = p.poolCount
         transmitRing = p.transmitRing; transmitDone = p.transmitDone; table = p.table
         inbound = p.inbound; outbound = p.outbound; outboundCounters = p.outboundCounters
         bindings = p.bindings; bindingCapacity = p.bindingCapacity; control = p.control

@@ -69,4 +69,8 @@ public enum CPU {
     /// shared with other work do not starve each other).
     @inlinable
     public static func yield() { sched_yield() }
+
+    /// Lets the kernel wake the calling thread at most `nanoseconds` late from a sleep
+    /// (Linux timer slack; the default is 50 µs). For threads that pace on short sleeps.
+    public static func setTimerSlack(nanoseconds: Int) { _ = qfp_set_timer_slack(UInt(nanoseconds)) }
 }

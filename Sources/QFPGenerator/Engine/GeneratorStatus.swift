@@ -1,0 +1,156 @@
+import Histogram
+import QFPDataplane
+
+/// What the generator reports: per stream, and totals with the last second's rates.
+public struct GeneratorStatus: Sendable, Codable, Equatable {
+    /// Generator-clock time of the snapshot (nanoseconds).
+    public var time: UInt64 = 0
+    public var txPPS: Double = 0
+    public var rxPPS: Double = 0
+    /// Drop causes over the last second, highest rate first (global causes and IPsec
+    /// feature drops, by their IOS names).
+    public var topDrops: [DropRate] = []
+    public var streams: [StreamStatus] = []
+
+    public init() {}
+
+    public struct DropRate: Sendable, Codable, Equatable {
+        public var name: String
+        public var pps: Double
+    }
+
+    public var running: Int { streams.filter { $0.state == .running }.count }
+}
+
+public struct StreamStatus: Sendable, Codable, Equatable {
+    public enum State: String, Sendable, Codable { case running, done }
+    public var name: String
+    public var peer: String
+    public var state: State
+    public var rate: String
+    public var txPackets: UInt64
+    public var txOctets: UInt64
+    public var rxPackets: UInt64
+    public var rxOctets: UInt64
+    public var txPPS: Double
+    public var rxPPS: Double
+    /// Packets sent, by kind (valid and each fault).
+    public var kinds: [String: UInt64]
+    /// Seconds since the stream started (until it finished).
+    public var seconds: Double
+    public var latency: Latency?
+
+    /// One-way latency percentiles in microseconds, from the stream's HdrHistogram.
+    public struct Latency: Sendable, Codable, Equatable {
+        public var samples: UInt64
+        public var p50: Double
+        public var p99: Double
+        public var p999: Double
+        public var max: Double
+    }
+
+    init(engine e: StreamEngine, receiver r: StreamReceiver, now: UInt64) {
+        name = e.name
+        peer = e.peerName
+        state = e.finished ? .done : .running
+        rate = StreamStatus.describe(e.rate)
+        txPackets = e.sentPackets
+        txOctets = e.sentOctets
+        rxPackets = r.packets
+        rxOctets = r.octets
+        txPPS = e.finished ? 0 : r.window.txPPS
+        rxPPS = e.finished ? 0 : r.window.rxPPS
+        var k: [String: UInt64] = [:]
+        for kind in PacketKind.allCases where e.kinds[kind.rawValue] > 0 { k[kind.name] = e.kinds[kind.rawValue] }
+        kinds = k
+        seconds = Double((e.finished ? e.stoppedAt : now) &- e.startNanoseconds) / 1e9
+        if r.latency.totalCount > 0 {
+            let h = r.latency
+            latency = Latency(samples: h.totalCount, p50: Double(h.valueAtPercentile(50)) / 1000,
+                              p99: Double(h.valueAtPercentile(99)) / 1000, p999: Double(h.valueAtPercentile(99.9)) / 1000,
+                              max: Double(h.max) / 1000)
+        }
+    }
+
+    static func describe(_ rate: TrafficProfile.Rate) -> String {
+        switch rate {
+        case let .packetsPerSecond(p): "\(Format.number(p))pps"
+        case let .bitsPerSecond(b): "\(Format.number(b))bps"
+        case let .percent(p): "\(Format.number(p))%"
+        case .maximum: "max"
+        }
+    }
+}
+
+extension GeneratorStatus {
+    /// The status as `qfp gen status` prints it.
+    public var text: String {
+        var out = "Generator: \(streams.count) stream\(streams.count == 1 ? "" : "s") (\(running) running), tx \(Format.grouped(txPPS)) pps, rx \(Format.grouped(rxPPS)) pps\n"
+        if !topDrops.isEmpty {
+            out += "Drops in the last second: " + topDrops.prefix(4).map { "\($0.name) \(Format.grouped($0.pps)) pps" }.joined(separator: ", ") + "\n"
+        }
+        guard !streams.isEmpty else { return out }
+        out += "\n"
+        let header = ["Stream", "Peer", "State", "Rate", "Tx packets", "Tx pps", "Rx packets", "Rx pps", "Faults", "p50 us", "p99 us", "p99.9 us", "max us"]
+        var rows: [[String]] = []
+        for s in streams {
+            let faults = s.kinds.filter { $0.key != PacketKind.valid.name }.values.reduce(0, +)
+            let l = s.latency
+            rows.append([s.name, s.peer, s.state.rawValue, s.rate, Format.grouped(Double(s.txPackets)), Format.grouped(s.txPPS),
+                         Format.grouped(Double(s.rxPackets)), Format.grouped(s.rxPPS), Format.grouped(Double(faults)),
+                         l.map { Format.micros($0.p50) } ?? "-", l.map { Format.micros($0.p99) } ?? "-",
+                         l.map { Format.micros($0.p999) } ?? "-", l.map { Format.micros($0.max) } ?? "-"])
+        }
+        let widths = header.indices.map { c in ([header[c]] + rows.map { $0[c] }).map(\.count).max()! }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, v in
+                let pad = String(repeating: " ", count: widths[c] - v.count)
+                return c < 4 ? v + pad : pad + v
+            }.joined(separator: "  ")
+        }
+        out += line(header) + "\n"
+        for r in rows { out += line(r) + "\n" }
+        return out
+    }
+
+    /// One line for the daemon log while traffic runs.
+    public var logLine: String {
+        var line = "gen: \(running) running, tx \(Format.grouped(txPPS)) pps, rx \(Format.grouped(rxPPS)) pps"
+        if !topDrops.isEmpty {
+            line += "; drops " + topDrops.prefix(3).map { "\($0.name) \(Format.grouped($0.pps)) pps" }.joined(separator: ", ")
+        }
+        return line
+    }
+}
+
+/// Number formatting without Foundation.
+enum Format {
+    /// `1234567.8` → `1,234,568`.
+    static func grouped(_ v: Double) -> String {
+        guard v.isFinite else { return "-" }
+        let n = UInt64(max(v, 0).rounded())
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// Shortest of `2000`, `2.5k`, `1M`, `10G` for rates.
+    static func number(_ v: Double) -> String {
+        for (factor, suffix) in [(1e9, "G"), (1e6, "M"), (1e3, "k")] where v >= factor {
+            let x = v / factor
+            if x == x.rounded() { return "\(Int(x))\(suffix)" }
+            if (x * 10) == (x * 10).rounded() { return "\(Int(x)).\(Int((x * 10).rounded()) % 10)\(suffix)" }
+        }
+        return v == v.rounded() ? "\(Int(v))" : "\(v)"
+    }
+
+    /// Microseconds with one decimal.
+    static func micros(_ v: Double) -> String {
+        let tenths = Int((v * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}

@@ -1,0 +1,361 @@
+import Histogram
+import QFPDataplane
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The traffic generator: runs streams from traffic profiles into a pipeline's source, paced
+/// on absolute time, and receives what the workers forward to measure rx rates and latency.
+///
+/// One thread steps it (`step(_:now:)`): the generator thread of a daemon (`startThread`), or
+/// a test with a `ManualPipeline` and virtual time. `start`, `stop` and `status` may be called
+/// from any thread: changes go through a mailbox the stepping thread picks up between bursts
+/// (an atomic version check per step, a lock only when something changed), and statistics
+/// come back as snapshots it publishes every 100 ms and whenever a stream starts or ends.
+///
+/// Hot path (per packet): a template copy and a few stores; no allocation, no lock.
+public final class TrafficGenerator: @unchecked Sendable {
+    public let pipeline: Pipeline
+    let routerView: @Sendable () -> RouterView
+    let burstSize: Int
+    /// Most packets a stream sends per step (catching up after a late wake-up).
+    let maximumPerStep: Int
+
+    // Control side.
+    struct Mailbox {
+        var add: [StreamEngine] = []
+        var remove: Set<String> = []
+        var removeAll = false
+    }
+    struct ControlState {
+        let sequences = SequenceStore()
+        /// Names of streams started and not yet stopped (running or finished).
+        var streams: Set<String> = []
+    }
+    let mailbox = Mutex(Mailbox())
+    let control = Mutex(ControlState())
+    let mailboxVersion = Atomic<UInt64>(0)
+    let published = Mutex(GeneratorStatus())
+    let stopThread = Atomic<Bool>(false)
+    var thread: PinnedThread?
+
+    // Stepping thread only.
+    var engines: [StreamEngine] = []
+    var receivers: [StreamReceiver] = []
+    var appliedVersion: UInt64 = 0
+    var lastPublish: UInt64 = 0
+    var lastSecond: UInt64 = 0
+    var totals = RateWindow()
+    /// Packets sent and received since the generator started (never decrease).
+    var allSent: UInt64 = 0
+    var allReceived: UInt64 = 0
+    var lastReceiver = 0
+    var dropWindowStart: UInt64 = 0
+    var dropBaseline = CounterSnapshot()
+    var topDrops: [GeneratorStatus.DropRate] = []
+    let handles: UnsafeMutablePointer<PacketHandle>
+    let transmit: [(sent: SPSCRing<PacketHandle>, completed: SPSCRing<PacketHandle>)]
+    var writer: ((PacketBuffer) -> Void)?
+
+    /// A generator feeding `pipeline`. `routerView` tells new peers what SAs the router has.
+    /// Configure the pipeline with `transmitRings` so that forwarded packets come back for
+    /// rx counts and latency.
+    public init(pipeline: Pipeline, burstSize: Int = 32, routerView: @escaping @Sendable () -> RouterView) {
+        self.pipeline = pipeline
+        self.routerView = routerView
+        self.burstSize = burstSize
+        maximumPerStep = burstSize * 8
+        handles = .allocate(capacity: burstSize)
+        transmit = (0..<pipeline.configuration.workers).compactMap { pipeline.transmitRings(ofWorker: $0) }
+    }
+
+    deinit {
+        shutdown()
+        for e in engines { e.deallocate() }
+        handles.deallocate()
+    }
+
+    // MARK: Control (any thread)
+
+    /// Starts the profile's streams (all, or those named). Fails, starting nothing, if a
+    /// stream is already running, a name is unknown or a peer cannot be resolved.
+    @discardableResult
+    public func start(_ profile: TrafficProfile, streams names: [String]? = nil) throws(GeneratorError) -> [String] {
+        let selected: [TrafficProfile.Stream]
+        if let names, !names.isEmpty {
+            selected = try names.map { (n) throws(GeneratorError) -> TrafficProfile.Stream in
+                guard let s = profile.streams.first(where: { $0.name == n }) else {
+                    throw GeneratorError("no stream named '\(n)' in the profile (streams: \(profile.streams.map(\.name).joined(separator: ", ")))")
+                }
+                return s
+            }
+        } else {
+            selected = profile.streams
+        }
+        let view = routerView()
+        let avoid = Set(view.inbound.map(\.spi))
+        return try control.withLock { (state: inout ControlState) throws(GeneratorError) -> [String] in
+            for s in selected where state.streams.contains(s.name) {
+                throw GeneratorError("stream '\(s.name)' is already running (stop it first: qfp gen stop \(s.name))")
+            }
+            var built: [StreamEngine] = []
+            do {
+                for s in selected {
+                    guard let p = profile.peers.first(where: { $0.name == s.peer }) else {
+                        throw GeneratorError("stream '\(s.name)': no peer named '\(s.peer)'")
+                    }
+                    var resolved = try PeerView.resolve(p, router: view)
+                    // SPIs the stream names that the peer did not list join its view.
+                    for spi in s.spis ?? [] where !resolved.sas.contains(where: { $0.spi == spi }) {
+                        resolved.sas.append(.init(spi: spi, mode: nil, known: avoid.contains(spi)))
+                    }
+                    let id = Self.nextID.add(1, ordering: .relaxed).newValue
+                    built.append(try StreamEngine(id: UInt32(truncatingIfNeeded: id), stream: s, peer: resolved,
+                                                  sequences: state.sequences, profile: profile, avoid: avoid))
+                }
+            } catch let error as GeneratorError {
+                for e in built { e.deallocate() }
+                throw error
+            } catch {
+                for e in built { e.deallocate() }
+                throw GeneratorError("\(error)")
+            }
+            for s in selected { state.streams.insert(s.name) }
+            mailbox.withLock { $0.add += built }
+            mailboxVersion.add(1, ordering: .releasing)
+            return selected.map(\.name)
+        }
+    }
+
+    static let nextID = Atomic<UInt32>(0)
+
+    /// Stops the named streams (all when `names` is empty). Returns the names stopped.
+    @discardableResult
+    public func stop(_ names: [String] = []) throws(GeneratorError) -> [String] {
+        try control.withLock { (state: inout ControlState) throws(GeneratorError) -> [String] in
+            for n in names where !state.streams.contains(n) {
+                throw GeneratorError("no stream named '\(n)' is running (running: \(state.streams.sorted().joined(separator: ", ")))")
+            }
+            let stopped = names.isEmpty ? state.streams.sorted() : names
+            for n in stopped { state.streams.remove(n) }
+            mailbox.withLock {
+                if names.isEmpty { $0.removeAll = true } else { $0.remove.formUnion(names) }
+            }
+            mailboxVersion.add(1, ordering: .releasing)
+            return stopped
+        }
+    }
+
+    /// The latest published statistics.
+    public func status() -> GeneratorStatus { published.withLock { $0 } }
+
+    /// Calls `body` with every generated packet (to write a capture), on the stepping thread.
+    /// Set before traffic starts.
+    public func setPacketTap(_ body: ((PacketBuffer) -> Void)?) { writer = body }
+
+    // MARK: The generator thread
+
+    /// Runs the generator on its own thread with `source` until `shutdown()`.
+    public func startThread(source: PacketSource, cpu: Int? = nil) throws(DataplaneError) {
+        let generator = self
+        thread = try PinnedThread.start(name: "qfp-gen", cpu: cpu, topology: pipeline.topology) {
+            var source = source
+            // Wake-ups within a microsecond or so of the next packet's due time.
+            CPU.setTimerSlack(nanoseconds: 1000)
+            while !generator.stopThread.load(ordering: .relaxed) {
+                let now = MonotonicClock.nanoseconds()
+                let sent = generator.step(&source, now: now)
+                if sent == 0 {
+                    let wait = generator.nextDue(after: now)
+                    if wait > 20_000 {
+                        var ts = timespec(tv_sec: 0, tv_nsec: Int(min(wait - 10_000, 1_000_000)))
+                        nanosleep(&ts, nil)
+                    } else {
+                        CPU.relax()
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stops the generator thread (streams stay as they are).
+    public func shutdown() {
+        stopThread.store(true, ordering: .relaxed)
+        thread?.join()
+        thread = nil
+    }
+
+    /// Nanoseconds until some stream has a packet due (at most 1 ms).
+    func nextDue(after now: UInt64) -> UInt64 {
+        var wait: UInt64 = 1_000_000
+        for e in engines where !e.finished {
+            switch e.rate {
+            case .maximum: return 0
+            case .packetsPerSecond:
+                let next = (Double(e.sentPackets) + 1) / e.unitsPerNanosecond
+                let elapsed = Double(now &- e.startNanoseconds)
+                wait = min(wait, next > elapsed ? UInt64(next - elapsed) : 0)
+            case .bitsPerSecond, .percent:
+                let next = (e.sentUnits + e.averageLength + Double(e.overhead)) / e.unitsPerNanosecond
+                let elapsed = Double(now &- e.startNanoseconds)
+                wait = min(wait, next > elapsed ? UInt64(next - elapsed) : 0)
+            }
+        }
+        return wait
+    }
+
+    /// One round: picks up control changes, sends what is due at `now` (nanoseconds, the
+    /// clock the workers' timestamps and latencies are in), receives what the workers
+    /// forwarded, and publishes statistics every 100 ms. Returns packets sent.
+    @discardableResult
+    public func step(_ source: inout PacketSource, now: UInt64) -> Int {
+        if mailboxVersion.load(ordering: .acquiring) != appliedVersion { applyMailbox(now: now) }
+        var sent = 0
+        var anyFinished = false
+        for i in engines.indices {
+            let wasFinished = engines[i].finished
+            var due = engines[i].due(now: now, maximum: maximumPerStep)
+            if engines[i].finished && !wasFinished { anyFinished = true }
+            while due > 0 {
+                let n = source.allocate(into: handles, maximum: min(due, burstSize))
+                if n == 0 { break }
+                engines[i].fill(source, handles, n, now: now)
+                if let writer { for k in 0..<n { writer(source.buffer(handles[k])) } }
+                source.send(handles, count: n)
+                sent &+= n
+                allSent &+= UInt64(n)
+                due &-= n
+            }
+        }
+        receive(now: now)
+        if anyFinished || now &- lastPublish >= 100_000_000 || lastPublish == 0 { publish(now: now) }
+        return sent
+    }
+
+    func applyMailbox(now: UInt64) {
+        let (version, box) = mailbox.withLock { box -> (UInt64, Mailbox) in
+            let taken = box
+            box = Mailbox()
+            return (mailboxVersion.load(ordering: .acquiring), taken)
+        }
+        appliedVersion = version
+        var keep: [StreamEngine] = []
+        var keepReceivers: [StreamReceiver] = []
+        for (e, r) in zip(engines, receivers) {
+            if box.removeAll || box.remove.contains(e.name) {
+                e.deallocate()
+            } else {
+                keep.append(e)
+                keepReceivers.append(r)
+            }
+        }
+        for var e in box.add {
+            e.startNanoseconds = now
+            keep.append(e)
+            keepReceivers.append(StreamReceiver(id: e.id))
+        }
+        engines = keep
+        receivers = keepReceivers
+        publish(now: now)
+    }
+
+    /// Takes forwarded packets off the workers' transmit rings: rx counts and latency.
+    func receive(now: UInt64) {
+        for rings in transmit {
+            while true {
+                let n = rings.sent.dequeueBurst(into: handles, maximum: burstSize)
+                if n == 0 { break }
+                for k in 0..<n {
+                    let b = pipeline.directory.buffer(handles[k])
+                    let id = b.streamID
+                    guard id != 0 else { continue }
+                    allReceived &+= 1
+                    if lastReceiver >= receivers.count || receivers[lastReceiver].id != id {
+                        guard let r = receivers.firstIndex(where: { $0.id == id }) else { continue }
+                        lastReceiver = r
+                    }
+                    receivers[lastReceiver].record(octets: b.length, latency: now &- b.timestamp)
+                }
+                var done = 0
+                while done < n { done &+= rings.completed.enqueueBurst(handles + done, count: n &- done) }
+            }
+        }
+    }
+
+    func publish(now: UInt64) {
+        lastPublish = now
+        var status = GeneratorStatus()
+        status.time = now
+        for i in receivers.indices {
+            receivers[i].window.advance(now: now, tx: engines[i].sentPackets, rx: receivers[i].packets)
+            // Finished streams stay in the status until stopped.
+            status.streams.append(StreamStatus(engine: engines[i], receiver: receivers[i], now: now))
+        }
+        totals.advance(now: now, tx: allSent, rx: allReceived)
+        if dropWindowStart == 0 || now &- dropWindowStart >= 1_000_000_000 {
+            let counters = pipeline.statistics.totals()
+            if dropWindowStart != 0 { topDrops = Self.rates(counters.subtracting(dropBaseline), nanoseconds: now &- dropWindowStart) }
+            dropBaseline = counters
+            dropWindowStart = now
+        }
+        status.topDrops = topDrops
+        status.txPPS = totals.txPPS
+        status.rxPPS = totals.rxPPS
+        published.withLock { $0 = status }
+    }
+}
+
+extension TrafficGenerator {
+    /// Drop causes with packets in `delta`, as rates, highest first: global causes by name,
+    /// IPsec feature drops as `NUMBER NAME`.
+    static func rates(_ delta: CounterSnapshot, nanoseconds: UInt64) -> [GeneratorStatus.DropRate] {
+        let seconds = Double(nanoseconds) / 1e9
+        var out: [GeneratorStatus.DropRate] = []
+        for cause in GlobalDropCause.allCases where delta.packets(cause) > 0 {
+            out.append(.init(name: cause.rawValue, pps: Double(delta.packets(cause)) / seconds))
+        }
+        for drop in IPsecDatapathDrop.allCases where delta.packets(drop) > 0 {
+            out.append(.init(name: "\(drop.rawValue) \(drop.name)", pps: Double(delta.packets(drop)) / seconds))
+        }
+        return out.sorted { $0.pps > $1.pps }
+    }
+}
+
+/// What the generator received back of one stream.
+struct StreamReceiver {
+    let id: UInt32
+    var packets: UInt64 = 0
+    var octets: UInt64 = 0
+    var window = RateWindow()
+    /// One-way latency (generator to transmit ring) in nanoseconds.
+    var latency = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+
+    init(id: UInt32) { self.id = id }
+
+    @inline(__always)
+    mutating func record(octets: Int, latency ns: UInt64) {
+        packets &+= 1
+        self.octets &+= UInt64(octets)
+        _ = latency.record(min(ns, 60_000_000_000))
+    }
+}
+
+/// Packet rates over the last whole second, from running totals.
+struct RateWindow {
+    var secondStart: UInt64 = 0
+    var txAtSecond: UInt64 = 0
+    var rxAtSecond: UInt64 = 0
+    var txPPS: Double = 0
+    var rxPPS: Double = 0
+
+    mutating func advance(now: UInt64, tx: UInt64, rx: UInt64) {
+        if secondStart == 0 { secondStart = now; txAtSecond = tx; rxAtSecond = rx; return }
+        let elapsed = now &- secondStart
+        if elapsed >= 1_000_000_000 {
+            txPPS = Double(tx &- txAtSecond) * 1e9 / Double(elapsed)
+            rxPPS = Double(rx &- rxAtSecond) * 1e9 / Double(elapsed)
+            secondStart = now; txAtSecond = tx; rxAtSecond = rx
+        }
+    }
+}

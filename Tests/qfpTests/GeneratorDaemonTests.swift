@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+@Suite("qfp gen against a running daemon")
+struct GeneratorDaemonTests {
+    func gen(_ d: Daemon, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try runQFP(["gen"] + arguments + ["--socket", d.socket])
+    }
+
+    func write(_ d: Daemon, _ name: String, _ text: String) throws -> String {
+        let path = d.directory + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("qfp run with no config: the first show already has invalid-SPI drops; streams stop and start")
+    func defaultTraffic() throws {
+        let d = try Daemon(traffic: true)
+        defer { _ = d.stop() }
+        // The stale peers send 25 packets a second between them.
+        var drops = ""
+        for _ in 0..<40 {
+            drops = try d.cli("show platform hardware qfp active feature ipsec datapath drops").stdout
+            if drops.contains("IN_US_V4_PKT_SA_NOT_FOUND_SPI") { break }
+            usleep(100_000)
+        }
+        #expect(drops.contains("        4  IN_US_V4_PKT_SA_NOT_FOUND_SPI"))
+        let table = try d.cli("sh pl ha qfp ac st dr | i Ipsec").stdout
+        #expect(table.hasPrefix("IpsecInput "))
+
+        let status = try gen(d, ["status"])
+        #expect(status.status == 0)
+        for name in ["site-b-data", "site-c-voice", "hub-east-stale", "vti-west-stale"] {
+            #expect(status.stdout.contains("\n\(name) "), "\(name) missing from\n\(status.stdout)")
+        }
+        let stopped = try gen(d, ["stop", "hub-east-stale", "vti-west-stale"])
+        #expect(stopped.status == 0 && stopped.stdout == "stopped hub-east-stale, vti-west-stale\n")
+        let again = try gen(d, ["stop", "hub-east-stale"])
+        #expect(again.status == 1)
+        #expect(again.stderr == "qfp: no stream named 'hub-east-stale' is running (running: site-b-data, site-c-voice)\n")
+        let restart = try gen(d, ["start", "--stream", "hub-east-stale"])
+        #expect(restart.status == 0 && restart.stdout.hasPrefix("started hub-east-stale\n"))
+        let json = try gen(d, ["status", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let streams = try #require(object["streams"] as? [[String: Any]])
+        #expect(Set(streams.compactMap { $0["name"] as? String }) == ["site-b-data", "site-c-voice", "hub-east-stale"])
+    }
+
+    @Test("A one-shot run with --wait: exact counts, rate within 1%, faults on their counters")
+    func oneShot() throws {
+        let d = try Daemon()
+        defer { _ = d.stop() }
+        let profile = try write(d, "burst.yaml", """
+            peers: [{name: b, address: 198.51.100.7}]
+            streams:
+              - {name: burst, peer: b, size: 64, rate: 100kpps, duration: 2s, faults: {unknown-spi: 1%}}
+            """)
+        let r = try gen(d, ["start", profile, "--wait", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("100%"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let stream = try #require((object["streams"] as? [[String: Any]])?.first)
+        let tx = try #require(stream["txPackets"] as? Int)
+        #expect(tx >= 199_990 && tx <= 200_000, "tx \(tx)")
+        let kinds = try #require(stream["kinds"] as? [String: Int])
+        #expect((kinds["valid"] ?? 0) + (kinds["unknown-spi"] ?? 0) == tx)
+        // The router counted each unknown SPI under drop 4.
+        let drops = try d.cli("show platform hardware qfp active feature ipsec datapath drops | json").stdout
+        #expect(drops.contains("\(kinds["unknown-spi"] ?? -1)"))
+        // Streams stopped once done.
+        #expect(try gen(d, ["status"]).stdout.hasPrefix("Generator: 0 streams"))
+    }
+
+    @Test("Bad profiles and requests: a clear error naming file, line and key; exit 1; nothing started")
+    func errors() throws {
+        let d = try Daemon()
+        defer { _ = d.stop() }
+        let bad = try write(d, "bad.yaml", "peers:\n  - {name: b, address: 198.51.100.7}\nstreams:\n  - {name: s, peer: b, rate: lots}\n")
+        let r = try gen(d, ["start", bad])
+        #expect(r.status == 1)
+        #expect(r.stderr == "qfp: \(bad):4:30: streams[0].rate: 'lots' is not a rate (e.g. 1000pps, 2.5kpps, 1Mpps, 10Mbps, 1Gbps, 5%, max)\n")
+        let missing = try gen(d, ["start", d.directory + "/none.yaml"])
+        #expect(missing.status == 1 && missing.stderr == "qfp: cannot read traffic profile \(d.directory)/none.yaml\n")
+        let endless = try write(d, "endless.yaml", "peers: [{name: b, address: 198.51.100.7}]\nstreams: [{name: s, peer: b}]\n")
+        let wait = try gen(d, ["start", endless, "--wait"])
+        #expect(wait.status == 1)
+        #expect(wait.stderr.hasSuffix("qfp: stream 's' runs until stopped; --wait needs count: or duration: on every stream (stopped them)\n"))
+        #expect(try gen(d, ["status"]).stdout == "Generator: 0 streams (0 running), tx 0 pps, rx 0 pps\n")
+        let profileError = try runQFP(["run", "--socket", d.directory + "/other.sock", "--profile", bad])
+        #expect(profileError.status == 1 && profileError.stderr.hasSuffix("qfp: \(bad):4:30: streams[0].rate: 'lots' is not a rate (e.g. 1000pps, 2.5kpps, 1Mpps, 10Mbps, 1Gbps, 5%, max)\n"))
+    }
+}
