@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "QFPGenerator",
             dependencies: [
-                "QFPDataplane", "QFPControl",
+                "QFPDataplane", "QFPControl", "QFPCapture",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "QFPCLI",
             dependencies: [
-                "QFPDataplane", "QFPControl", "QFPCommandLanguage", "QFPGenerator",
+                "QFPDataplane", "QFPControl", "QFPCommandLanguage", "QFPGenerator", "QFPCapture",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "qfp",
             dependencies: [
-                "QFPDataplane", "QFPControl", "QFPGenerator", "QFPCLI",
+                "QFPDataplane", "QFPControl", "QFPGenerator", "QFPCLI", "QFPCapture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "QFPControlTests", dependencies: ["QFPControl", "QFPGenerator"]),
         .testTarget(name: "QFPGeneratorTests", dependencies: ["QFPGenerator"]),
         // Fixtures are device captures read through #filePath, not bundled resources.
-        .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI", "QFPControl", "QFPGenerator"], exclude: ["Fixtures", "Transcripts"]),
+        .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI", "QFPControl", "QFPGenerator", "QFPCapture"], exclude: ["Fixtures", "Transcripts", "Captures"]),
         .testTarget(name: "qfpTests", dependencies: ["qfp"]),
         // Captures are written by Tools/make-test-captures.py and read through #filePath.
         .testTarget(name: "QFPCaptureTests", dependencies: ["QFPCapture"], exclude: ["Captures"]),

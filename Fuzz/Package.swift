@@ -27,6 +27,14 @@ let package = Package(
             dependencies: ["CFuzzerDriver", .product(name: "QFPCapture", package: "qfp")]
         ),
         .executableTarget(
+            name: "ProfileFuzzer",
+            dependencies: [
+                "CFuzzerDriver",
+                .product(name: "QFPGenerator", package: "qfp"),
+                .product(name: "QFPDataplane", package: "qfp"),
+            ]
+        ),
+        .executableTarget(
             name: "MakeCorpus",
             dependencies: [
                 .product(name: "QFPControl", package: "qfp"),

@@ -43,12 +43,19 @@ public final class ManualPipeline {
     /// sending nothing, when no buffer is free or the packet does not fit a buffer.
     @discardableResult
     public func inject(_ packet: [UInt8], inputInterface: UInt16 = 0) -> Bool {
+        packet.withUnsafeBytes { inject($0, inputInterface: inputInterface) }
+    }
+
+    /// Copies `packet` into a free buffer and sends it; false when no buffer is free or the
+    /// packet does not fit one.
+    @discardableResult
+    public func inject(_ packet: UnsafeRawBufferPointer, inputInterface: UInt16 = 0) -> Bool {
         guard packet.count <= PacketBuffer.maximumLength else { return false }
         var handle: PacketHandle = 0
         guard source.allocate(into: &handle, maximum: 1) == 1 else { return false }
         let b = source.buffer(handle)
         b.reset(length: packet.count, inputInterface: inputInterface, timestamp: pipeline.clock.now)
-        packet.withUnsafeBytes { b.data.copyMemory(from: $0.baseAddress!, byteCount: packet.count) }
+        if let base = packet.baseAddress { b.data.copyMemory(from: base, byteCount: packet.count) }
         source.send(&handle, count: 1)
         return true
     }
