@@ -4,6 +4,8 @@
 #   ./Fuzz/run.sh commands [RUNS]    the IOS configuration parser and a console session (CommandFuzzer)
 #   ./Fuzz/run.sh captures [RUNS]    the pcap/pcapng readers and link-layer decapsulation (CaptureFuzzer);
 #                                    seeds are the scapy captures of Tests/QFPCaptureTests/Captures
+#   ./Fuzz/run.sh profiles [RUNS]    the YAML traffic-profile parser (ProfileFuzzer); seeds are the
+#                                    embedded default profile and Fuzz/profile-seeds/*.yaml
 # RUNS defaults to 1,000,000 inputs. Needs libnuma-dev (Tools/setup installs it). Crashes are
 # written to Fuzz/crash-*; replay one with `.build/release/<Fuzzer> crash-...`.
 set -euo pipefail
@@ -11,7 +13,7 @@ cd "$(dirname "$0")"
 # Swift's backtracer and ASan trip over each other on a crash; libFuzzer prints the stack.
 export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 target=packets
-if [[ "${1:-}" == "commands" || "${1:-}" == "packets" || "${1:-}" == "captures" ]]; then target=$1; shift; fi
+if [[ "${1:-}" == "commands" || "${1:-}" == "packets" || "${1:-}" == "captures" || "${1:-}" == "profiles" ]]; then target=$1; shift; fi
 runs=${1:-1000000}
 if [[ $target == captures ]]; then
     # QFPCapture alone: no MakeCorpus, no libnuma.
@@ -19,6 +21,50 @@ if [[ $target == captures ]]; then
     cp ../Tests/QFPCaptureTests/Captures/*.pcap ../Tests/QFPCaptureTests/Captures/*.pcapng capture-corpus/
     swift build -c release --product CaptureFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
     exec .build/release/CaptureFuzzer -runs="$runs" -max_len=4096 -print_final_stats=1 capture-corpus
+fi
+if [[ $target == profiles ]]; then
+    # QFPGenerator links QFPDataplane: needs libnuma. No MakeCorpus: the seeds are text.
+    mkdir -p profile-corpus
+    cp profile-seeds/*.yaml profile-corpus/
+    # DefaultProfile.text, as Sources/QFPGenerator/Profile/DefaultProfile.swift embeds it.
+    cat >profile-corpus/00-default-profile.yaml <<'YAML'
+# qfp's embedded traffic profile, against the embedded default router
+# (qfp run --show-default-config). Sizes are IP datagram lengths.
+seed: 2026
+peers:
+  - name: site-b              # crypto map OUTSIDE 10, manual SA 4096: in sync
+    address: 198.51.100.7
+  - name: site-c              # crypto map OUTSIDE 20, manual SA 4097: in sync
+    address: 198.51.100.9
+  - name: hub-east            # crypto map OUTSIDE 30: the router lost the SA when it
+    address: 203.0.113.5      # reloaded; the hub still sends on it
+    router: 192.0.2.1
+    sas: 0x5A3C11E7
+  - name: vti-west            # Tunnel100's far end, also still on a pre-reload SA
+    address: 203.0.113.77
+    router: 192.0.2.1
+    sas: 0x0BADF00D
+streams:
+  - name: site-b-data
+    peer: site-b
+    size: imix
+    rate: 2kpps
+    faults: {replay: 0.05%}
+  - name: site-c-voice
+    peer: site-c
+    size: 200
+    rate: 500pps
+  - name: hub-east-stale
+    peer: hub-east
+    size: 128
+    rate: 20pps
+  - name: vti-west-stale
+    peer: vti-west
+    size: 512
+    rate: 5pps
+YAML
+    swift build -c release --product ProfileFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+    exec .build/release/ProfileFuzzer -runs="$runs" -max_len=4096 -dict=profile.dict -print_final_stats=1 profile-corpus
 fi
 swift build -c release --product MakeCorpus >/dev/null
 if [[ $target == packets ]]; then

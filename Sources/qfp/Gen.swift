@@ -53,6 +53,9 @@ struct GenerateCommand: ParsableCommand {
         @Option(name: .customLong("stream"), help: "A stream to start (repeatable).")
         var streams: [String] = []
 
+        @Option(name: .long, help: "Write the packets these streams generate to a capture (.pcap, or .pcapng).")
+        var write: String?
+
         @Flag(name: .long, help: "Wait for the streams to end, with a progress bar, then print their statistics.")
         var wait = false
 
@@ -68,8 +71,11 @@ struct GenerateCommand: ParsableCommand {
             // Parse here too: errors show before anything is sent, and --wait knows the limits.
             let parsed: TrafficProfile
             do { parsed = try ProfileParser.parse(text, source: name) } catch { throw QFPFailure(error.description) }
+            // The daemon writes the file: give it a path that means the same there.
+            let capturePath = write.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
             let reply = try GenerateCommand.request(socket, .init(operation: .generator, action: .start, profile: text,
-                                                                  profileName: name, streams: streams.isEmpty ? nil : streams))
+                                                                  profileName: name, streams: streams.isEmpty ? nil : streams,
+                                                                  path: capturePath))
             let started = parsed.streams.filter { streams.isEmpty || streams.contains($0.name) }
             if !wait {
                 if json { GenerateCommand.printJSON(reply.generator) } else { print(reply.text ?? "", terminator: "") }

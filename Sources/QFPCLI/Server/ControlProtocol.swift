@@ -33,9 +33,12 @@ public enum ControlProtocol {
         public var profileName: String?
         /// Streams to start or stop (none: all).
         public var streams: [String]?
+        /// A file the daemon writes: the generated packets (pcap or pcapng by extension).
+        public var path: String?
 
         public init(operation: Operation, line: String? = nil, echo: Bool? = nil, interactive: Bool? = nil,
-                    action: GeneratorAction? = nil, profile: String? = nil, profileName: String? = nil, streams: [String]? = nil) {
+                    action: GeneratorAction? = nil, profile: String? = nil, profileName: String? = nil, streams: [String]? = nil,
+                    path: String? = nil) {
             self.operation = operation
             self.line = line
             self.echo = echo
@@ -44,10 +47,11 @@ public enum ControlProtocol {
             self.profile = profile
             self.profileName = profileName
             self.streams = streams
+            self.path = path
         }
 
         enum CodingKeys: String, CodingKey {
-            case operation = "op", line, echo, interactive, action, profile, profileName = "profile-name", streams
+            case operation = "op", line, echo, interactive, action, profile, profileName = "profile-name", streams, path
         }
     }
 

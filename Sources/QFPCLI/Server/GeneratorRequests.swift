@@ -8,8 +8,10 @@ enum GeneratorRequests {
             case .start:
                 guard let text = request.profile else { return ControlProtocol.Reply(failure: "start needs a profile") }
                 let profile = try ProfileParser.parse(text, source: request.profileName ?? "profile")
-                let started = try generator.start(profile, streams: request.streams)
-                return ControlProtocol.Reply(text: "started \(started.joined(separator: ", "))\n", generator: generator.status())
+                let started = try generator.start(profile, streams: request.streams, write: request.path)
+                var answer = "started \(started.joined(separator: ", "))\n"
+                if let path = request.path { answer += "writing their packets to \(path)\n" }
+                return ControlProtocol.Reply(text: answer, generator: generator.status())
             case .stop:
                 let stopped = try generator.stop(request.streams ?? [])
                 let text = stopped.isEmpty ? "no streams were running\n" : "stopped \(stopped.joined(separator: ", "))\n"

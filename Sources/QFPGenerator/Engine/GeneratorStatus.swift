@@ -11,8 +11,19 @@ public struct GeneratorStatus: Sendable, Codable, Equatable {
     /// feature drops, by their IOS names).
     public var topDrops: [DropRate] = []
     public var streams: [StreamStatus] = []
+    /// Captures of generated traffic, being written or finished (the last 16).
+    public var captures: [Capture] = []
 
     public init() {}
+
+    public struct Capture: Sendable, Codable, Equatable {
+        public var path: String
+        public var streams: [String]
+        public var packets: Int
+        /// Still being written (some of its streams run).
+        public var writing: Bool
+        public var error: String?
+    }
 
     public struct DropRate: Sendable, Codable, Equatable {
         public var name: String
@@ -88,6 +99,11 @@ extension GeneratorStatus {
         var out = "Generator: \(streams.count) stream\(streams.count == 1 ? "" : "s") (\(running) running), tx \(Format.grouped(txPPS)) pps, rx \(Format.grouped(rxPPS)) pps\n"
         if !topDrops.isEmpty {
             out += "Drops in the last second: " + topDrops.prefix(4).map { "\($0.name) \(Format.grouped($0.pps)) pps" }.joined(separator: ", ") + "\n"
+        }
+        for c in captures {
+            out += "Capture \(c.path): \(Format.grouped(Double(c.packets))) packets of \(c.streams.joined(separator: ", ")), \(c.writing ? "writing" : "closed")"
+            out += c.error.map { " (error: \($0))" } ?? ""
+            out += "\n"
         }
         guard !streams.isEmpty else { return out }
         out += "\n"

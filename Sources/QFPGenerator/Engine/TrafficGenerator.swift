@@ -1,4 +1,5 @@
 import Histogram
+import QFPCapture
 import QFPDataplane
 import Synchronization
 #if canImport(Glibc)
@@ -25,6 +26,7 @@ public final class TrafficGenerator: @unchecked Sendable {
     // Control side.
     struct Mailbox {
         var add: [StreamEngine] = []
+        var captures: [GeneratedCapture] = []
         var remove: Set<String> = []
         var removeAll = false
     }
@@ -56,7 +58,9 @@ public final class TrafficGenerator: @unchecked Sendable {
     var topDrops: [GeneratorStatus.DropRate] = []
     let handles: UnsafeMutablePointer<PacketHandle>
     let transmit: [(sent: SPSCRing<PacketHandle>, completed: SPSCRing<PacketHandle>)]
-    var writer: ((PacketBuffer) -> Void)?
+    /// Captures of generated packets being written (`start(_:streams:write:)`).
+    var captures: [GeneratedCapture] = []
+    var finishedCaptures: [GeneratorStatus.Capture] = []
 
     /// A generator feeding `pipeline`. `routerView` tells new peers what SAs the router has.
     /// Configure the pipeline with `transmitRings` so that forwarded packets come back for
@@ -81,7 +85,7 @@ public final class TrafficGenerator: @unchecked Sendable {
     /// Starts the profile's streams (all, or those named). Fails, starting nothing, if a
     /// stream is already running, a name is unknown or a peer cannot be resolved.
     @discardableResult
-    public func start(_ profile: TrafficProfile, streams names: [String]? = nil) throws(GeneratorError) -> [String] {
+    public func start(_ profile: TrafficProfile, streams names: [String]? = nil, write path: String? = nil) throws(GeneratorError) -> [String] {
         let selected: [TrafficProfile.Stream]
         if let names, !names.isEmpty {
             selected = try names.map { (n) throws(GeneratorError) -> TrafficProfile.Stream in
@@ -121,8 +125,22 @@ public final class TrafficGenerator: @unchecked Sendable {
                 for e in built { e.deallocate() }
                 throw GeneratorError("\(error)")
             }
+            var capture: GeneratedCapture?
+            if let path {
+                do {
+                    let sink = try CaptureSink(path: path, format: path.hasSuffix(".pcapng") ? .pcapng : .pcap,
+                                               monotonicNow: MonotonicClock.nanoseconds(), wallNow: WallTime.nanoseconds())
+                    capture = GeneratedCapture(ids: Set(built.map(\.id)), streams: built.map(\.name), sink: sink)
+                } catch {
+                    for e in built { e.deallocate() }
+                    throw GeneratorError("cannot write the capture: \(error)")
+                }
+            }
             for s in selected { state.streams.insert(s.name) }
-            mailbox.withLock { $0.add += built }
+            mailbox.withLock {
+                $0.add += built
+                if let capture { $0.captures.append(capture) }
+            }
             mailboxVersion.add(1, ordering: .releasing)
             return selected.map(\.name)
         }
@@ -149,10 +167,6 @@ public final class TrafficGenerator: @unchecked Sendable {
 
     /// The latest published statistics.
     public func status() -> GeneratorStatus { published.withLock { $0 } }
-
-    /// Calls `body` with every generated packet (to write a capture), on the stepping thread.
-    /// Set before traffic starts.
-    public func setPacketTap(_ body: ((PacketBuffer) -> Void)?) { writer = body }
 
     // MARK: The generator thread
 
@@ -221,7 +235,7 @@ public final class TrafficGenerator: @unchecked Sendable {
                 let n = source.allocate(into: handles, maximum: min(due, burstSize))
                 if n == 0 { break }
                 engines[i].fill(source, handles, n, now: now)
-                if let writer { for k in 0..<n { writer(source.buffer(handles[k])) } }
+                if !captures.isEmpty { record(source, n, now: now) }
                 source.send(handles, count: n)
                 sent &+= n
                 allSent &+= UInt64(n)
@@ -250,6 +264,7 @@ public final class TrafficGenerator: @unchecked Sendable {
                 keepReceivers.append(r)
             }
         }
+        captures += box.captures
         for var e in box.add {
             e.startNanoseconds = now
             keep.append(e)
@@ -258,6 +273,30 @@ public final class TrafficGenerator: @unchecked Sendable {
         engines = keep
         receivers = keepReceivers
         publish(now: now)
+    }
+
+    /// Copies the packets just filled into the captures that want them.
+    func record(_ source: PacketSource, _ n: Int, now: UInt64) {
+        for c in captures {
+            for k in 0..<n {
+                let b = source.buffer(handles[k])
+                if c.ids.contains(b.streamID) { c.sink.append(UnsafeRawBufferPointer(b.bytes), time: now) }
+            }
+        }
+    }
+
+    /// Closes the captures whose streams have all ended or been stopped.
+    func closeFinishedCaptures() {
+        guard !captures.isEmpty else { return }
+        captures.removeAll { c in
+            let live = engines.contains { c.ids.contains($0.id) && !$0.finished }
+            guard !live else { return false }
+            let error = c.sink.finish()
+            finishedCaptures.append(GeneratorStatus.Capture(path: c.sink.path, streams: c.streams, packets: c.sink.packets,
+                                                            writing: false, error: error?.description))
+            if finishedCaptures.count > 16 { finishedCaptures.removeFirst() }
+            return true
+        }
     }
 
     /// Takes forwarded packets off the workers' transmit rings: rx counts and latency.
@@ -285,6 +324,7 @@ public final class TrafficGenerator: @unchecked Sendable {
 
     func publish(now: UInt64) {
         lastPublish = now
+        closeFinishedCaptures()
         var status = GeneratorStatus()
         status.time = now
         for i in receivers.indices {
@@ -300,6 +340,9 @@ public final class TrafficGenerator: @unchecked Sendable {
             dropWindowStart = now
         }
         status.topDrops = topDrops
+        status.captures = finishedCaptures + captures.map {
+            GeneratorStatus.Capture(path: $0.sink.path, streams: $0.streams, packets: $0.sink.packets, writing: true, error: nil)
+        }
         status.txPPS = totals.txPPS
         status.rxPPS = totals.rxPPS
         published.withLock { $0 = status }
@@ -319,6 +362,22 @@ extension TrafficGenerator {
             out.append(.init(name: "\(drop.rawValue) \(drop.name)", pps: Double(delta.packets(drop)) / seconds))
         }
         return out.sorted { $0.pps > $1.pps }
+    }
+}
+
+/// A capture of the packets some streams generate.
+struct GeneratedCapture {
+    let ids: Set<UInt32>
+    let streams: [String]
+    let sink: CaptureSink
+}
+
+/// Calendar time without Foundation.
+enum WallTime {
+    static func nanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 }
 
