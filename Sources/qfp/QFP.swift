@@ -13,7 +13,7 @@ struct QFP: ParsableCommand {
             2 workers, 100,000 inbound SAs, 64-byte ESP, 5% unknown SPIs. `qfp run` starts the \
             emulated router; `qfp cli` and `qfp shell` talk to it like an IOS console.
             """,
-        subcommands: [Bench.self, Run.self, CLI.self, Shell.self, GenerateCommand.self, Replay.self],
+        subcommands: [Bench.self, Run.self, CLI.self, Shell.self, GenerateCommand.self, Replay.self, CaptureCommand.self],
         defaultSubcommand: Bench.self
     )
 

@@ -77,6 +77,7 @@ struct Run: ParsableCommand {
         pc.bindings = 65536
         // Forwarded packets come back to the generator (rx counts, latency).
         pc.transmitRings = true
+        pc.dropCaptureRingSlots = 4096
         let pipeline = try Pipeline(pc)
         try pipeline.startClock()
         let clock = MonotonicControlClock()
@@ -94,7 +95,8 @@ struct Run: ParsableCommand {
         try generator.startThread(source: pipeline.takeSource(0))
 
         let path = socket ?? ControlSocketPath.default
-        let server = ControlSocketServer(path: path, controlPlane: controlPlane, generator: generator)
+        let dropCapture = DropCapture(control: pipeline.control, statistics: pipeline.statistics)
+        let server = ControlSocketServer(path: path, controlPlane: controlPlane, generator: generator, dropCapture: dropCapture)
         do {
             try server.start()
         } catch {
@@ -125,6 +127,7 @@ struct Run: ParsableCommand {
             stop.wait(seconds: 1)
         }
         logger.info("qfp stopping")
+        if let summary = try? dropCapture.stop() { logger.info("\(summary.dropLast())") }
         server.stop()
         generator.shutdown()
         pipeline.stop()

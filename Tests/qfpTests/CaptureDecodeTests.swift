@@ -74,4 +74,29 @@ struct CaptureDecodeTests {
         }
         #expect(sequences["0x00002222", default: []].count + sequences["0x00002223", default: []].count == 100)
     }
+
+    @Test("qfp capture: the daemon's drops in pcapng, each with its reason as the packet comment")
+    func dropCapture() throws {
+        let d = try Daemon(traffic: true)
+        defer { _ = d.stop() }
+        let file = d.directory + "/drops.pcapng"
+        let start = try runQFP(["capture", "start", file, "--socket", d.socket])
+        #expect(start.status == 0, "\(start.stderr)")
+        let again = try runQFP(["capture", "start", file, "--socket", d.socket])
+        #expect(again.status == 1 && again.stderr == "qfp: already capturing drops to \(file) (qfp capture stop first)\n")
+        usleep(1_500_000)
+        let stop = try runQFP(["capture", "stop", "--socket", d.socket])
+        #expect(stop.status == 0)
+        let written = try #require(Int(stop.stdout.split(separator: " ")[1]), "\(stop.stdout)")
+        #expect(written >= 20, "the stale peers send 25 a second")
+        let rows = try tsharkFields(file, ["ip.src", "esp.spi", "frame.comment"])
+        #expect(rows.count == written)
+        for row in rows where row[0] == "203.0.113.5" || row[0] == "203.0.113.77" {
+            #expect(row[2] == "IpsecInput: 4 IN_US_V4_PKT_SA_NOT_FOUND_SPI")
+            #expect(row[1] == "0x5a3c11e7" || row[1] == "0x0badf00d")
+        }
+        #expect(rows.contains { $0[2] == "IpsecInput: 4 IN_US_V4_PKT_SA_NOT_FOUND_SPI" })
+        let none = try runQFP(["capture", "stop", "--socket", d.socket])
+        #expect(none.status == 1 && none.stderr == "qfp: not capturing drops\n")
+    }
 }

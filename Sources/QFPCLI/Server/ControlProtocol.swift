@@ -17,6 +17,8 @@ public enum ControlProtocol {
             case hello
             /// The traffic generator: `action` start (with `profile` text), stop or status.
             case generator
+            /// The capture of dropped packets: `action` start (to `path`), stop or status.
+            case capture
         }
 
         /// What a `generator` request asks.

@@ -12,6 +12,7 @@ public final class ControlSocketServer: @unchecked Sendable {
     public let path: String
     let controlPlane: ControlPlane
     let generator: TrafficGenerator?
+    let dropCapture: DropCapture?
     let group: MultiThreadedEventLoopGroup
     let pool: NIOThreadPool
     var channel: Channel?
@@ -29,10 +30,11 @@ public final class ControlSocketServer: @unchecked Sendable {
         }
     }
 
-    public init(path: String, controlPlane: ControlPlane, generator: TrafficGenerator? = nil) {
+    public init(path: String, controlPlane: ControlPlane, generator: TrafficGenerator? = nil, dropCapture: DropCapture? = nil) {
         self.path = path
         self.controlPlane = controlPlane
         self.generator = generator
+        self.dropCapture = dropCapture
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         pool = NIOThreadPool(numberOfThreads: 1)
     }
@@ -49,13 +51,14 @@ public final class ControlSocketServer: @unchecked Sendable {
         let controlPlane = self.controlPlane
         let pool = self.pool
         let generator = self.generator
+        let dropCapture = self.dropCapture
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
-                        SessionHandler(session: CLISession(controlPlane: controlPlane, interactive: false), generator: generator, pool: pool))
+                        SessionHandler(session: CLISession(controlPlane: controlPlane, interactive: false), generator: generator, dropCapture: dropCapture, pool: pool))
                 }
             }
         let oldMask = umask(0o177)   // the socket file is created 0600
@@ -106,12 +109,14 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     let session: CLISession
     let generator: TrafficGenerator?
+    let dropCapture: DropCapture?
     let pool: NIOThreadPool
     var queue: EventLoopFuture<Void>?
 
-    init(session: CLISession, generator: TrafficGenerator?, pool: NIOThreadPool) {
+    init(session: CLISession, generator: TrafficGenerator?, dropCapture: DropCapture?, pool: NIOThreadPool) {
         self.session = session
         self.generator = generator
+        self.dropCapture = dropCapture
         self.pool = pool
     }
 
@@ -124,10 +129,11 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         }
         let session = self.session
         let generator = self.generator
+        let dropCapture = self.dropCapture
         let previous = queue ?? channel.eventLoop.makeSucceededVoidFuture()
         let work = previous.flatMap { [pool] in
             pool.runIfActive(eventLoop: channel.eventLoop) { () -> ControlProtocol.Reply in
-                Self.handle(request, session, generator: generator)
+                Self.handle(request, session, generator: generator, dropCapture: dropCapture)
             }
         }
         queue = work.map { [weak self] reply in
@@ -135,8 +141,22 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         }.recover { _ in }
     }
 
-    static func handle(_ request: ControlProtocol.Request, _ session: CLISession, generator: TrafficGenerator? = nil) -> ControlProtocol.Reply {
+    static func handle(_ request: ControlProtocol.Request, _ session: CLISession, generator: TrafficGenerator? = nil,
+                       dropCapture: DropCapture? = nil) -> ControlProtocol.Reply {
         switch request.operation {
+        case .capture:
+            guard let dropCapture else { return ControlProtocol.Reply(failure: "this daemon cannot capture drops") }
+            do {
+                switch request.action ?? .status {
+                case .start:
+                    guard let path = request.path else { return ControlProtocol.Reply(failure: "capture start needs a file") }
+                    return ControlProtocol.Reply(text: try dropCapture.start(path: path))
+                case .stop: return ControlProtocol.Reply(text: try dropCapture.stop())
+                case .status: return ControlProtocol.Reply(text: dropCapture.status())
+                }
+            } catch {
+                return ControlProtocol.Reply(failure: "\(error)")
+            }
         case .generator:
             guard let generator else { return ControlProtocol.Reply(failure: "this daemon runs no traffic generator") }
             return GeneratorRequests.handle(request, generator)

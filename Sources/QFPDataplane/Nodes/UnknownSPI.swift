@@ -10,6 +10,7 @@ extension Worker {
             ? .inUsV6PktSaNotFoundSpi
             : (endpoints.isTransport(c.destination) ? .inTransV4IpsecPktNotFoundSpi : .inUsV4PktSaNotFoundSpi)
         counters.drop(.ipsecInput, feature, octets: b.length)
+        if capturingDrops { captureDrop(handle, .ipsecInput, feature: feature.rawValue) }
         if !reserved {
             if invalidSPIBucket.take(now: now) {
                 var r = PuntRecord(kind: .invalidSPI, worker: index, time: now)

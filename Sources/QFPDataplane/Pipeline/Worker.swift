@@ -169,6 +169,7 @@ public struct Worker: @unchecked Sendable {
                 let h = scratch.transmit[i]
                 let length = directory.buffer(h).length
                 counters.drop(.tailDrop, octets: length)
+                if capturingDrops { captureDrop(h, .tailDrop, feature: 0) }
                 tally.forwarded &-= 1
                 tally.forwardedOctets &-= length
                 release(h)
