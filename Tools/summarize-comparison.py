@@ -79,6 +79,12 @@ for q in rounds:
     if "macswap_mpps" in peers and one:
         add("testpmd macswap Mpps/core", peers["macswap_mpps"])
         add("ratio inbound Mpps/worker / testpmd macswap (target >= 0.5)", one["mpps_total"] / peers["macswap_mpps"])
+    for g in ours.get("generator", []):
+        add(f"qfp generator fill Mpps, one core, {g['size']}", g["fill_mpps_one_core"])
+        add(f"qfp whole loop rx Mpps (generator + 1 worker), {g['size']}", g["loop"]["rxMpps"])
+        if "macswap_mpps" in peers:
+            add(f"ratio generator fill {g['size']} / testpmd macswap", g["fill_mpps_one_core"] / peers["macswap_mpps"])
+            add(f"ratio whole loop {g['size']} / testpmd macswap", g["loop"]["rxMpps"] / peers["macswap_mpps"])
     out = next((x for x in ours["runs"] if x["direction"] == "outbound" and x["workers"] == 1), None)
     if out:
         add("qfp outbound Mpps/worker, 1 worker", out["mpps_total"])

@@ -17,6 +17,12 @@ struct Bench: ParsableCommand {
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
         case ring, lookup, inbound, outbound
+        /// The traffic generator: fill rate of one core, and the whole loop at maximum rate.
+        case generator
+        /// The generator holding a set rate (--rate) for --rate-seconds; not in the default set.
+        case rate
+
+        static var defaults: [Part] { [.ring, .lookup, .inbound, .outbound, .generator] }
     }
 
     @Option(name: .long, help: "Worker threads for the end-to-end runs (also measured with 1).")
@@ -38,7 +44,13 @@ struct Bench: ParsableCommand {
     var lookupSizes: [Int] = [1000, 100_000, 1_000_000]
 
     @Option(name: .long, parsing: .upToNextOption, help: "Parts to run: \(Part.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var only: [Part] = Part.allCases
+    var only: [Part] = Part.defaults
+
+    @Option(name: .long, help: "Target packets per second of the rate part.")
+    var rate: Double = 1_000_000
+
+    @Option(name: .customLong("rate-seconds"), help: "Seconds of the rate part.")
+    var rateSeconds: Double = 10
 
     @Flag(name: .long, help: "Print one JSON object instead of the table.")
     var json = false
@@ -51,6 +63,8 @@ struct Bench: ParsableCommand {
         guard (0...100).contains(unknownPercent) else { throw ValidationError("--unknown-percent must be in 0...100, got \(unknownPercent)") }
         guard (64...1500).contains(length) else { throw ValidationError("--length must be in 64...1500, got \(length)") }
         guard seconds > 0 && seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600], got \(seconds)") }
+        guard rate >= 1 && rate <= 100_000_000 else { throw ValidationError("--rate must be in 1...100000000, got \(rate)") }
+        guard rateSeconds >= 1 && rateSeconds <= 3600 else { throw ValidationError("--rate-seconds must be in 1...3600, got \(rateSeconds)") }
         guard lookupSizes.allSatisfy({ (1...4_000_000).contains($0) }) else {
             throw ValidationError("--lookup-sizes must each be in 1...4000000")
         }
@@ -91,13 +105,27 @@ struct Bench: ParsableCommand {
                 report.runs.append(try ThroughputRun.run(w, topology: topology))
             }
         }
+        if only.contains(.generator) {
+            for (name, size) in [("64", TrafficProfile.Size.fixed(64)), ("IMIX", TrafficProfile.Size.imix)] {
+                progress?.say("generator fill, one core, \(name)-byte packets")
+                let fill = try GeneratorBenchmark.fill(size: size, seconds: seconds, topology: topology)
+                progress?.say("generator whole loop, 1 worker, \(name)-byte packets, maximum rate")
+                let loop = try GeneratorBenchmark.loop(size: size, rate: nil, workers: 1, seconds: seconds, topology: topology)
+                report.generator.append(.init(size: name, fill: fill, loop: loop))
+            }
+        }
+        if only.contains(.rate) {
+            progress?.say("generator at \(Int(rate)) pps for \(rateSeconds) s, 1 worker, 64-byte packets")
+            report.rate = try GeneratorBenchmark.loop(size: .fixed(64), rate: rate, workers: 1, seconds: rateSeconds, topology: topology)
+        }
         progress?.done()
         if json {
             print(try JSONOutput.encode(report.json))
         } else {
             print(report.table, terminator: "")
         }
-        if report.runs.contains(where: { !$0.conserved }) {
+        if report.runs.contains(where: { !$0.conserved }) || report.generator.contains(where: { !$0.loop.conserved })
+            || report.rate.map({ !$0.conserved }) == true {
             throw ValidationError("conservation failed: packets offered != forwarded + punted + consumed + dropped")
         }
     }

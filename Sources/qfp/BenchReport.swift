@@ -18,6 +18,13 @@ struct BenchReport {
     var ring: Ring?
     var lookups: [LookupBenchmark.Result] = []
     var runs: [ThroughputResult] = []
+    struct Generator {
+        var size: String
+        var fill: GeneratorBenchmark.FillResult
+        var loop: GeneratorBenchmark.LoopResult
+    }
+    var generator: [Generator] = []
+    var rate: GeneratorBenchmark.LoopResult?
 
     init(topology: NUMATopology, workers: Int, securityAssociations: Int, packetLength: Int, missFraction: Double) {
         self.topology = topology
@@ -63,6 +70,21 @@ struct BenchReport {
             if !r.conserved { value += " CONSERVATION FAILED" }
             let how = w.generation == .rss ? "RSS queues" : "steered across cores"
             rows.append(("\(w.direction.rawValue), \(w.workers) worker\(w.workers == 1 ? "" : "s"), \(how) (CPUs \(r.cpus.map(String.init).joined(separator: ",")))", value))
+        }
+        for g in generator {
+            rows.append(("generator fill, one core, \(g.size) (average \(format(g.fill.averageLength, 0)) B)", "\(format(g.fill.mpps, 2)) Mpps"))
+            var value = "tx \(format(g.loop.txMpps, 2)) Mpps, rx \(format(g.loop.rxMpps, 2)) Mpps"
+            if let l = g.loop.latency { value += ", latency p50 \(format(l.p50, 1)) us, p99 \(format(l.p99, 1)) us" }
+            if !g.loop.conserved { value += " CONSERVATION FAILED" }
+            rows.append(("whole loop: generator thread + 1 worker, \(g.size), max rate", value))
+        }
+        if let r = rate {
+            let low = r.perSecondPPS.min() ?? 0, high = r.perSecondPPS.max() ?? 0
+            var value = "sent \(r.sent) of \(r.expected) (\(format(Double(r.sent) / Double(max(r.expected, 1)) * 100, 3))%), "
+                + "each second \(format(low / r.targetPPS * 100, 2))...\(format(high / r.targetPPS * 100, 2))% of target"
+            if let l = r.latency { value += ", latency p50 \(format(l.p50, 1)) us, p99 \(format(l.p99, 1)) us, p99.9 \(format(l.p999, 1)) us" }
+            if !r.conserved { value += " CONSERVATION FAILED" }
+            rows.append(("generator at \(format(r.targetPPS / 1e6, 2)) Mpps for \(r.perSecondPPS.count) s, 1 worker, 64 B", value))
         }
         let width = (rows.map(\.0.count).max() ?? 0) + 2
         out += "measurement".padding(toLength: width, withPad: " ", startingAt: 0) + "result\n"
@@ -118,6 +140,14 @@ struct BenchReport {
         var ring_ns_per_element: Double?
         var ring_ns_per_element_8_byte: Double?
         var runs: [Run]
+        struct Generator: Encodable {
+            var size: String
+            var fill_mpps_one_core: Double
+            var fill_average_length: Double
+            var loop: GeneratorBenchmark.LoopResult
+        }
+        var generator: [Generator]
+        var generator_rate: GeneratorBenchmark.LoopResult?
         var numa: Numa
         var global_drop_stats: [String: DropCountersJSON.Global]
         var ipsec_datapath_drops: [String: DropCountersJSON.Feature]
@@ -147,6 +177,8 @@ struct BenchReport {
                     packets_offered: r.counters[.offered], packets_forwarded: r.counters[.forwarded],
                     packets_dropped: r.counters.totalDropped, conserved: r.conserved)
             },
+            generator: generator.map { .init(size: $0.size, fill_mpps_one_core: $0.fill.mpps, fill_average_length: $0.fill.averageLength, loop: $0.loop) },
+            generator_rate: rate,
             numa: JSON.Numa(available: topology.isAvailable, nodes: topology.nodeCount, cpus: topology.allowedCPUs),
             global_drop_stats: drops.globalDropStats, ipsec_datapath_drops: drops.ipsecDatapathDrops)
     }

@@ -219,12 +219,15 @@ public final class TrafficGenerator: @unchecked Sendable {
         return wait
     }
 
-    /// One round: picks up control changes, sends what is due at `now` (nanoseconds, the
-    /// clock the workers' timestamps and latencies are in), receives what the workers
-    /// forwarded, and publishes statistics every 100 ms. Returns packets sent.
+    /// One round: picks up control changes, receives what the workers forwarded, sends what is
+    /// due at `now` (nanoseconds, the clock of the packets' timestamps and latencies), and
+    /// publishes statistics every 100 ms. Returns packets sent.
     @discardableResult
     public func step(_ source: inout PacketSource, now: UInt64) -> Int {
         if mailboxVersion.load(ordering: .acquiring) != appliedVersion { applyMailbox(now: now) }
+        // Receive first: what comes back was stamped in an earlier step, so its latency is
+        // measured against this step's clock reading.
+        receive(now: now)
         var sent = 0
         var anyFinished = false
         for i in engines.indices {
@@ -242,7 +245,6 @@ public final class TrafficGenerator: @unchecked Sendable {
                 due &-= n
             }
         }
-        receive(now: now)
         if anyFinished || now &- lastPublish >= 100_000_000 || lastPublish == 0 { publish(now: now) }
         return sent
     }
