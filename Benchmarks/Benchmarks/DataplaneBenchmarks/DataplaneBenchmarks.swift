@@ -56,6 +56,19 @@ let benchmarks: @Sendable () -> Void = {
               },
               setup: { try InboundFixture(securityAssociations: 100_000) })
 
+    // The traffic generator on one thread: a max-rate stream over 1,024 SAs (64-byte and IMIX),
+    // template fill, steering, the worker's stages, the transmit ring and the generator's rx
+    // with its latency histogram. One iteration = one generator step (up to 256 packets) and
+    // a drained pipeline.
+    for (name, size) in [("64B", TrafficProfile.Size.fixed(64)), ("IMIX", TrafficProfile.Size.imix)] {
+        Benchmark("GeneratorLoop.\(name).1024SAs",
+                  configuration: .init(scalingFactor: .kilo, thresholds: zeroMallocs),
+                  closure: { benchmark, fixture in
+                      for _ in benchmark.scaledIterations { fixture.step() }
+                  },
+                  setup: { try GeneratorFixture(size: size) })
+    }
+
     // Multi-threaded end to end (pinned workers, RSS generation), reported as Mpps.
     for workers in [1, 2] {
         Benchmark("InboundEndToEnd.\(workers)workers.100kSAs",
@@ -157,5 +170,36 @@ final class InboundFixture {
     deinit {
         handles.deallocate()
         traffic.deallocate()
+    }
+}
+
+/// A one-worker manual pipeline fed by a `TrafficGenerator` stepped by hand.
+final class GeneratorFixture {
+    let pipeline: ManualPipeline
+    let generator: TrafficGenerator
+
+    init(size: TrafficProfile.Size) throws {
+        var c = ManualPipeline.smallConfiguration
+        c.workers = 1
+        c.sourcePoolBuffers = 2048
+        c.inputRingSlots = 1024
+        c.transmitRings = true
+        c.transmitRingSlots = 1024
+        let pipeline = try ManualPipeline(c)
+        let router = IPAddress(ipv4: 0xC000_0201)
+        try pipeline.control.setLocalEndpoint(router, mode: .tunnel)
+        try BulkInstall.inbound(spis: (0..<1024).map { 0x1000 + UInt32($0) }, destination: router, control: pipeline.control) {
+            pipeline.step()
+        }
+        self.pipeline = pipeline
+        generator = TrafficGenerator(pipeline: pipeline.pipeline) { RouterView() }
+        try generator.start(GeneratorBenchmark.profile(size: size, rate: .maximum, sas: 1024))
+        for _ in 0..<2_000 { step() }   // every buffer has been round the loop, the stream is live
+    }
+
+    /// One generator step at a fixed time (so it never publishes statistics) and a drain.
+    func step() {
+        pipeline.withSource { blackHole(generator.step(&$0, now: 1)) }
+        blackHole(pipeline.drain())
     }
 }

@@ -71,6 +71,14 @@ public struct PacketSource: @unchecked Sendable {
         stack.push(handles, count)
     }
 
+    /// Whether every worker's input ring has room for `count` more packets now (a producer
+    /// that would rather wait than tail-drop, like a DPDK application whose TX queue is full).
+    @inlinable
+    public func hasRoom(for count: Int) -> Bool {
+        for w in 0..<workerCount where outputs[w].capacity &- outputs[w].approximateCount < count { return false }
+        return true
+    }
+
     /// The buffer a handle names.
     @inlinable @inline(__always)
     public func buffer(_ handle: PacketHandle) -> PacketBuffer { directory.buffer(handle) }

@@ -159,10 +159,12 @@ public struct SPSCRing<Element: BitwiseCopyable>: @unchecked Sendable {
 
     // MARK: Either side
 
-    /// Elements in the ring now; exact only when both sides are quiet. Any thread.
+    /// Elements in the ring now; exact only when both sides are quiet. Any thread. Read by the
+    /// producer it never underestimates (only the consumer lowers it), so a producer may wait on it
+    /// for room.
     @inlinable
     public var approximateCount: Int {
-        // Acquiring both: a consistent-enough view for statistics; never used for decisions.
+        // Acquiring both: a consistent-enough view for statistics and for a producer's room check.
         let t = tail.pointee.load(ordering: .acquiring)
         let h = head.pointee.load(ordering: .acquiring)
         return Int(t &- h)

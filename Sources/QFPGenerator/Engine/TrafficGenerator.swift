@@ -234,7 +234,10 @@ public final class TrafficGenerator: @unchecked Sendable {
             let wasFinished = engines[i].finished
             var due = engines[i].due(now: now, maximum: maximumPerStep)
             if engines[i].finished && !wasFinished { anyFinished = true }
+            let backpressure = engines[i].rate == .maximum
             while due > 0 {
+                // At maximum rate, wait for room rather than tail-drop: the pipeline sets the pace.
+                if backpressure && !source.hasRoom(for: burstSize) { break }
                 let n = source.allocate(into: handles, maximum: min(due, burstSize))
                 if n == 0 { break }
                 engines[i].fill(source, handles, n, now: now)

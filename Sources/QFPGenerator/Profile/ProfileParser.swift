@@ -207,6 +207,7 @@ public enum ProfileParser {
                             sas.append(.router)
                         } else {
                             let list = try spiList(item, itemPath)
+                            guard !list.isEmpty else { throw fail(item, itemPath, "an empty list of SPIs") }
                             if list.count == 1 { sas.append(.spi(list[0])) } else { sas.append(.range(first: list[0], count: list.count)) }
                         }
                     }
