@@ -56,6 +56,7 @@ struct ProfileTests {
         ("peers:\n  - {name: a, address: 1.2.3.4, sas: 12}\n", "p.yaml:2:38: peers[0].sas: 12 is out of range 256...4294967295"),
         ("peers:\n  - {name: a, address: 1.2.3.4}\nstreams:\n  - {name: s, peer: a, faults: {replay: 80%, malformed: 30%}}\n",
          "p.yaml:4:32: streams[0].faults: the faults add up to more than 100%"),
+        ("peers:\n  - {name: a, address: 1.2.3.4, sas: [[]]}\n", "p.yaml:2:39: peers[0].sas: an empty list of SPIs"),
         ("peers: [\n", "p.yaml:2:1: YAML: while parsing a flow node: did not find expected node content"),
         ("", "p.yaml: empty profile (expected peers: and streams:)"),
     ])
