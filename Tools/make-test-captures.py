@@ -13,27 +13,14 @@ times), so rerunning the script rewrites identical files.
 """
 import json
 import os
-import subprocess
 import sys
 from decimal import Decimal
 
-SCAPY = "scapy==2.6.1"
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VENV = os.path.join(ROOT, ".build", "capture-venv")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scapy_venv import ROOT, SCAPY, ensure_venv  # noqa: E402
+
 OUT = os.path.join(ROOT, "Tests", "QFPCaptureTests", "Captures")
-
-
-def ensure_venv():
-    python = os.path.join(VENV, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    if not os.path.exists(python):
-        subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    subprocess.check_call([python, "-m", "pip", "install", "--quiet", SCAPY])
-    os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
-
-
-ensure_venv()
+ensure_venv(__file__)
 
 from scapy.all import (ARP, IP, UDP, CookedLinux, CookedLinuxV2, Dot1AD, Dot1Q,  # noqa: E402
                        Ether, IPv6, PcapNgWriter, PcapWriter, rdpcap)

@@ -40,22 +40,7 @@ struct Replay: ParsableCommand {
             }
             replaySpeed = .packetsPerSecond(pps)
         }
-        let text: String
-        if let config {
-            guard let contents = try? String(contentsOfFile: config, encoding: .utf8) else {
-                throw QFPFailure("cannot read configuration file \(config)")
-            }
-            text = contents
-        } else {
-            text = DefaultConfiguration.text
-        }
-        let configuration: RouterConfiguration
-        switch ConfigurationLanguage.shared.load(text, source: config ?? "default-config") {
-        case let .success(l): configuration = l.configuration
-        case let .failure(f):
-            FileHandle.standardError.write(Data((f.description + "\nqfp: configuration \(config ?? "(embedded default)") not loaded; nothing replayed\n").utf8))
-            throw ExitCode(1)
-        }
+        let configuration = try loadConfiguration(config, consequence: "nothing replayed").configuration
         let bytes: [UInt8]
         do { bytes = try readWholeFile(file) } catch { throw QFPFailure("cannot read capture \(file): \(error)") }
 

@@ -45,22 +45,7 @@ struct Run: ParsableCommand {
         QFP.bootstrapLogging()
         let logger = Logger(label: "qfp.run")
         let source = config ?? "(embedded default)"
-        let text: String
-        if let config {
-            guard let contents = try? String(contentsOfFile: config, encoding: .utf8) else {
-                throw QFPFailure("cannot read configuration file \(config)")
-            }
-            text = contents
-        } else {
-            text = DefaultConfiguration.text
-        }
-        let loaded: ConfigurationLanguage.Loaded
-        switch ConfigurationLanguage.shared.load(text, source: config ?? "default-config") {
-        case let .success(l): loaded = l
-        case let .failure(f):
-            FileHandle.standardError.write(Data((f.description + "\nqfp: configuration \(source) not loaded; nothing started\n").utf8))
-            throw ExitCode(1)
-        }
+        let loaded = try loadConfiguration(config, consequence: "nothing started")
         for note in loaded.notes { logger.warning("\(note)") }
         var trafficProfile: TrafficProfile?
         if let profile {
@@ -131,6 +116,26 @@ struct Run: ParsableCommand {
         server.stop()
         generator.shutdown()
         pipeline.stop()
+    }
+}
+
+/// Loads `path` (or the embedded default router). A file with errors prints them IOS style,
+/// then `qfp: configuration FILE not loaded; CONSEQUENCE`, and exits 1.
+func loadConfiguration(_ path: String?, consequence: String) throws -> ConfigurationLanguage.Loaded {
+    let text: String
+    if let path {
+        guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw QFPFailure("cannot read configuration file \(path)")
+        }
+        text = contents
+    } else {
+        text = DefaultConfiguration.text
+    }
+    switch ConfigurationLanguage.shared.load(text, source: path ?? "default-config") {
+    case let .success(loaded): return loaded
+    case let .failure(f):
+        FileHandle.standardError.write(Data((f.description + "\nqfp: configuration \(path ?? "(embedded default)") not loaded; \(consequence)\n").utf8))
+        throw ExitCode(1)
     }
 }
 

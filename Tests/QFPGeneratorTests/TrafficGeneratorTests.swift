@@ -137,7 +137,7 @@ struct TrafficGeneratorTests {
         let profile = DefaultProfile.profile
         try rig.generator.start(profile, streams: ["site-b-data"])
         rig.run(seconds: 0.5)
-        #expect(throws: GeneratorError("stream 'site-b-data' is already running (stop it first: qfp gen stop site-b-data)")) {
+        #expect(throws: GeneratorError("stream 'site-b-data' was already started and is running or done (stop it first: qfp gen stop site-b-data)")) {
             try rig.generator.start(profile, streams: ["site-c-voice", "site-b-data"])
         }
         #expect(throws: GeneratorError("no stream named 'nope' in the profile (streams: site-b-data, site-c-voice, hub-east-stale, vti-west-stale)")) {

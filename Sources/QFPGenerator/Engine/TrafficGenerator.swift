@@ -101,7 +101,7 @@ public final class TrafficGenerator: @unchecked Sendable {
         let avoid = Set(view.inbound.map(\.spi))
         return try control.withLock { (state: inout ControlState) throws(GeneratorError) -> [String] in
             for s in selected where state.streams.contains(s.name) {
-                throw GeneratorError("stream '\(s.name)' is already running (stop it first: qfp gen stop \(s.name))")
+                throw GeneratorError("stream '\(s.name)' was already started and is running or done (stop it first: qfp gen stop \(s.name))")
             }
             var built: [StreamEngine] = []
             do {

@@ -1,0 +1,20 @@
+"""The pinned scapy that Tools/make-test-captures.py and Tools/make-replay-captures.py run under:
+a virtual environment at .build/capture-venv, made on first use."""
+import os
+import subprocess
+import sys
+
+SCAPY = "scapy==2.6.1"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENV = os.path.join(ROOT, ".build", "capture-venv")
+
+
+def ensure_venv(script):
+    """Re-runs `script` inside the venv (creating it and installing scapy) unless already there."""
+    python = os.path.join(VENV, "bin", "python")
+    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
+        return
+    if not os.path.exists(python):
+        subprocess.check_call([sys.executable, "-m", "venv", VENV])
+    subprocess.check_call([python, "-m", "pip", "install", "--quiet", SCAPY])
+    os.execv(python, [python, os.path.abspath(script)] + sys.argv[1:])
