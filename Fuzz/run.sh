@@ -23,46 +23,11 @@ if [[ $target == captures ]]; then
     exec .build/release/CaptureFuzzer -runs="$runs" -max_len=4096 -print_final_stats=1 capture-corpus
 fi
 if [[ $target == profiles ]]; then
-    # QFPGenerator links QFPDataplane: needs libnuma. No MakeCorpus: the seeds are text.
+    # QFPGenerator links QFPDataplane: needs libnuma. Seeds: profile-seeds/ and the embedded profile.
     mkdir -p profile-corpus
     cp profile-seeds/*.yaml profile-corpus/
-    # DefaultProfile.text, as Sources/QFPGenerator/Profile/DefaultProfile.swift embeds it.
-    cat >profile-corpus/00-default-profile.yaml <<'YAML'
-# qfp's embedded traffic profile, against the embedded default router
-# (qfp run --show-default-config). Sizes are IP datagram lengths.
-seed: 2026
-peers:
-  - name: site-b              # crypto map OUTSIDE 10, manual SA 4096: in sync
-    address: 198.51.100.7
-  - name: site-c              # crypto map OUTSIDE 20, manual SA 4097: in sync
-    address: 198.51.100.9
-  - name: hub-east            # crypto map OUTSIDE 30: the router lost the SA when it
-    address: 203.0.113.5      # reloaded; the hub still sends on it
-    router: 192.0.2.1
-    sas: 0x5A3C11E7
-  - name: vti-west            # Tunnel100's far end, also still on a pre-reload SA
-    address: 203.0.113.77
-    router: 192.0.2.1
-    sas: 0x0BADF00D
-streams:
-  - name: site-b-data
-    peer: site-b
-    size: imix
-    rate: 2kpps
-    faults: {replay: 0.05%}
-  - name: site-c-voice
-    peer: site-c
-    size: 200
-    rate: 500pps
-  - name: hub-east-stale
-    peer: hub-east
-    size: 128
-    rate: 20pps
-  - name: vti-west-stale
-    peer: vti-west
-    size: 512
-    rate: 5pps
-YAML
+    swift build -c release --product MakeCorpus >/dev/null
+    .build/release/MakeCorpus --default-profile profile-corpus/00-default-profile.yaml
     swift build -c release --product ProfileFuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
     exec .build/release/ProfileFuzzer -runs="$runs" -max_len=4096 -dict=profile.dict -print_final_stats=1 profile-corpus
 fi

@@ -31,6 +31,9 @@ struct ProfileTests {
             """)
         #expect(p.portSpeed == 1e9 && p.seed == 16)
         #expect(p.peers[0].sas == [.router, .range(first: 0x1000, count: 4), .spi(777)])
+        // A nested list is a list of SPIs, not a range.
+        let nested = try ProfileParser.parse("peers: [{name: a, address: 198.51.100.1, sas: [[4096, 8192], 300]}]\nstreams: [{name: s, peer: a}]\n")
+        #expect(nested.peers[0].sas == [.spi(4096), .spi(8192), .spi(300)])
         #expect(p.peers[1].address == IPAddress("2001:db8::7"))
         let s = p.streams
         #expect(s[0].spis == [0x1000, 4097] && s[0].encapsulation == .espUDP && s[0].mode == .transport)
@@ -57,6 +60,8 @@ struct ProfileTests {
         ("peers:\n  - {name: a, address: 1.2.3.4}\nstreams:\n  - {name: s, peer: a, faults: {replay: 80%, malformed: 30%}}\n",
          "p.yaml:4:32: streams[0].faults: the faults add up to more than 100%"),
         ("peers:\n  - {name: a, address: 1.2.3.4, sas: [[]]}\n", "p.yaml:2:39: peers[0].sas: an empty list of SPIs"),
+        ("peers:\n  - {name: a, address: 1.2.3.4}\nstreams:\n  - {name: s, peer: a, spi: []}\n",
+         "p.yaml:4:29: streams[0].spi: an empty list of SPIs (leave spi: out to use all of the peer's SAs)"),
         ("peers: [\n", "p.yaml:2:1: YAML: while parsing a flow node: did not find expected node content"),
         ("", "p.yaml: empty profile (expected peers: and streams:)"),
     ])

@@ -5,9 +5,14 @@ import QFPGenerator
 
 // Writes seed inputs: `MakeCorpus DIR` for PacketFuzzer (one valid packet per path, matching
 // the SAs and policies its harness installs); `MakeCorpus --commands DIR` for CommandFuzzer
-// (configurations and console sessions) plus DIR.dict, a libFuzzer dictionary of IOS words.
+// (configurations and console sessions) plus DIR.dict, a libFuzzer dictionary of IOS words;
+// `MakeCorpus --default-profile FILE` writes the embedded traffic profile for ProfileFuzzer.
 if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "--commands" {
     try writeCommandSeeds(to: CommandLine.arguments[2])
+    exit(0)
+}
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "--default-profile" {
+    try DefaultProfile.text.write(toFile: CommandLine.arguments[2], atomically: true, encoding: .utf8)
     exit(0)
 }
 let directory = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "corpus"

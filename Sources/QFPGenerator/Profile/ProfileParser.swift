@@ -205,10 +205,13 @@ public enum ProfileParser {
                         let itemPath = items.count == 1 ? at : "\(at)[\(i)]"
                         if (try? scalar(item, itemPath)) == "router" {
                             sas.append(.router)
+                        } else if case let .scalar(s) = item, Units.range(s.string.trimmingSpaces) != nil {
+                            let list = try spiList(item, itemPath)
+                            sas.append(.range(first: list[0], count: list.count))
                         } else {
                             let list = try spiList(item, itemPath)
                             guard !list.isEmpty else { throw fail(item, itemPath, "an empty list of SPIs") }
-                            if list.count == 1 { sas.append(.spi(list[0])) } else { sas.append(.range(first: list[0], count: list.count)) }
+                            sas += list.map { .spi($0) }
                         }
                     }
                 default: break
@@ -235,7 +238,10 @@ public enum ProfileParser {
             for (key, value) in fields {
                 let at = "\(path).\(key)"
                 switch key {
-                case "spi": s.spis = try spiList(value, at)
+                case "spi":
+                    let list = try spiList(value, at)
+                    guard !list.isEmpty else { throw fail(value, at, "an empty list of SPIs (leave spi: out to use all of the peer's SAs)") }
+                    s.spis = list
                 case "encapsulation":
                     let v = try scalar(value, at)
                     guard let e = TrafficProfile.Encapsulation(rawValue: v) else { throw fail(value, at, "'\(v)' is not esp or esp-udp") }
