@@ -9,8 +9,8 @@ struct GenerateCommand: ParsableCommand {
         commandName: "gen",
         abstract: "Start, stop and watch traffic streams in the running daemon.",
         discussion: """
-            Streams come from traffic profiles (YAML; `qfp gen default-profile` prints the embedded \
-            one, documented in the README). Streams start and stop independently while others run.
+            Streams come from traffic profiles (YAML, docs/traffic-profiles.md; `qfp gen default-profile` prints the \
+            embedded one). Streams start and stop independently while others run.
             """,
         subcommands: [Start.self, Stop.self, Status.self, ShowDefault.self])
 
@@ -53,7 +53,7 @@ struct GenerateCommand: ParsableCommand {
         @Option(name: .customLong("stream"), help: "A stream to start (repeatable).")
         var streams: [String] = []
 
-        @Option(name: .long, help: "Write the packets these streams generate to a capture (.pcap, or .pcapng).")
+        @Option(name: .long, help: ArgumentHelp("Write the packets these streams generate to a capture (.pcap, or .pcapng).", valueName: "file"))
         var write: String?
 
         @Flag(name: .long, help: "Wait for the streams to end, with a progress bar, then print their statistics.")
