@@ -1,3 +1,4 @@
+import Foundation
 import QFPControl
 import QFPDataplane
 @testable import QFPGenerator
@@ -157,6 +158,36 @@ struct TrafficGeneratorTests {
         rig.run(seconds: 0.1)
         #expect(rig.generator.status().streams.isEmpty)
         #expect(rig.counters[.offered] == rig.counters.accountedFor)
+    }
+
+    @Test("Desynchronisation from state: the router re-keys its manual SA, the peer keeps the SPI it learned")
+    func desynchronisation() throws {
+        let rig = try GeneratorRig()
+        try rig.generator.start(DefaultProfile.profile, streams: ["site-b-data"])
+        rig.run(seconds: 1)
+        #expect(rig.counters.packets(.inUsV4PktSaNotFoundSpi) == 0)
+        // The operator changes the router's inbound SPI for site B; nobody tells the peer.
+        let rekeyed = DefaultConfiguration.text.replacingOccurrences(
+            of: "set session-key inbound esp 4096 cipher 00", with: "set session-key inbound esp 5000 cipher 00")
+        guard case let .success(loaded) = ConfigurationLanguage.shared.load(rekeyed, source: "rekeyed") else {
+            Issue.record("the changed configuration does not load")
+            return
+        }
+        try rig.router.apply(loaded.configuration)
+        let before = rig.counters
+        rig.run(seconds: 1)
+        let after = rig.counters.subtracting(before)
+        #expect(after[.offered] == 2_000)
+        // Every one of site B's packets now hits an SPI the router no longer knows.
+        #expect(after.packets(.inUsV4PktSaNotFoundSpi) == 2_000)
+        #expect(after[.forwarded] == 0)
+        // A stream started now learns the new SPI: back in sync.
+        try rig.generator.stop()
+        rig.run(seconds: 0.01)
+        try rig.generator.start(DefaultProfile.profile, streams: ["site-b-data"])
+        let resynced = rig.counters
+        rig.run(seconds: 1)
+        #expect(rig.counters.subtracting(resynced).packets(.inUsV4PktSaNotFoundSpi) == 0)
     }
 
     @Test("Streams from two profiles on one peer's SA share its sequence numbers: no replay drops")
