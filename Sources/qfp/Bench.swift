@@ -106,10 +106,10 @@ struct Bench: ParsableCommand {
             }
         }
         if only.contains(.generator) {
-            for (name, size) in [("64", TrafficProfile.Size.fixed(64)), ("IMIX", TrafficProfile.Size.imix)] {
-                progress?.say("generator fill, one core, \(name)-byte packets")
+            for (name, size) in [("64 B", TrafficProfile.Size.fixed(64)), ("IMIX", TrafficProfile.Size.imix)] {
+                progress?.say("generator fill, one core, \(name) packets")
                 let fill = try GeneratorBenchmark.fill(size: size, seconds: seconds, topology: topology)
-                progress?.say("generator whole loop, 1 worker, \(name)-byte packets, maximum rate")
+                progress?.say("generator whole loop, 1 worker, \(name) packets, maximum rate")
                 let loop = try GeneratorBenchmark.loop(size: size, rate: nil, workers: 1, seconds: seconds, topology: topology)
                 report.generator.append(.init(size: name, fill: fill, loop: loop))
             }
