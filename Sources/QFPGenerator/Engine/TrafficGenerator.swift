@@ -186,7 +186,9 @@ public final class TrafficGenerator: @unchecked Sendable {
                         var ts = timespec(tv_sec: 0, tv_nsec: Int(min(wait - 10_000, 1_000_000)))
                         nanosleep(&ts, nil)
                     } else {
-                        CPU.relax()
+                        // Yield rather than spin: on a machine with no spare core the generator
+                        // shares one with a worker, which must run to take what it sent.
+                        CPU.yield()
                     }
                 }
             }
