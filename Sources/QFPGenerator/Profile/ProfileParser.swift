@@ -54,7 +54,7 @@ public enum ProfileParser {
         guard let root else {
             throw ProfileError(source: source, line: 0, column: 0, path: "", message: "empty profile (expected peers: and streams:)")
         }
-        var reader = Reader(source: source)
+        let reader = Reader(source: source)
         return try reader.profile(root)
     }
 
