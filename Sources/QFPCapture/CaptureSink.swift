@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A capture being written to a file as packets arrive: a `PcapWriter` or `PcapngWriter` whose
 /// buffer goes to disk every `flushBytes`, and at `finish()`.
 ///
@@ -18,13 +24,13 @@ public final class CaptureSink: @unchecked Sendable {
     public private(set) var lost = 0
     public private(set) var failure: CaptureFileError?
 
-    /// Creates (or truncates) `path`. `monotonicNow` and `wallNow` (both nanoseconds) tie the
-    /// packets' monotonic timestamps to the calendar.
-    public init(path: String, format: Format, monotonicNow: UInt64, wallNow: UInt64, flushBytes: Int = 1 << 20) throws(CaptureFileError) {
+    /// Creates (or truncates) `path`. Packets are stamped in CLOCK_MONOTONIC nanoseconds (the
+    /// pipeline's clock); the sink reads both clocks once, here, to write calendar times.
+    public init(path: String, format: Format, flushBytes: Int = 1 << 20) throws(CaptureFileError) {
         self.path = path
         self.format = format
         self.flushBytes = flushBytes
-        wallOffset = Int64(bitPattern: wallNow &- monotonicNow)
+        wallOffset = Int64(bitPattern: Self.nanoseconds(CLOCK_REALTIME) &- Self.nanoseconds(CLOCK_MONOTONIC))
         pcap = PcapWriter(linkType: .raw, resolution: .nanoseconds, reservingCapacity: format == .pcap ? flushBytes + 65_536 : 0)
         pcapng = PcapngWriter(reservingCapacity: format == .pcapng ? flushBytes + 65_536 : 0)
         file = try CaptureFile(creating: path)
@@ -66,4 +72,10 @@ public final class CaptureSink: @unchecked Sendable {
     }
 
     deinit { finish() }
+
+    static func nanoseconds(_ clock: clockid_t) -> UInt64 {
+        var ts = timespec()
+        clock_gettime(clock, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
 }

@@ -53,7 +53,7 @@ struct Replay: ParsableCommand {
         let commands = ["show platform hardware qfp active statistics drop",
                         "show platform hardware qfp active feature ipsec datapath drops"]
         if json {
-            var out = "{\n  \"file\": \(jsonString(file)),\n  \"summary\": \(encode(s)),\n"
+            var out = "{\n  \"file\": \(encode(file)),\n  \"summary\": \(encode(s)),\n"
             out += "  \"statistics_drop\": \(replay.show(commands[0] + " | json").trimmingCharacters(in: .whitespacesAndNewlines)),\n"
             out += "  \"ipsec_datapath_drops\": \(replay.show(commands[1] + " | json").trimmingCharacters(in: .whitespacesAndNewlines))\n}\n"
             FileHandle.standardOutput.write(Data(out.utf8))
@@ -78,6 +78,4 @@ struct Replay: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys]
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
-
-    func jsonString(_ s: String) -> String { encode(s) }
 }

@@ -33,10 +33,7 @@ public final class DropCapture: @unchecked Sendable {
             if let a = active { throw DropCaptureError("already capturing drops to \(a.sink.path) (qfp capture stop first)") }
             let sink: CaptureSink
             do {
-                var ts = timespec()
-                clock_gettime(CLOCK_REALTIME, &ts)
-                sink = try CaptureSink(path: path, format: .pcapng, monotonicNow: MonotonicClock.nanoseconds(),
-                                       wallNow: UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec), flushBytes: 256 * 1024)
+                sink = try CaptureSink(path: path, format: .pcapng, flushBytes: 256 * 1024)
             } catch {
                 throw DropCaptureError("cannot write \(path): \(error)")
             }

@@ -9,8 +9,6 @@ extension Worker {
         let feature: IPsecDatapathDrop = c.ipVersion == 6
             ? .inUsV6PktSaNotFoundSpi
             : (endpoints.isTransport(c.destination) ? .inTransV4IpsecPktNotFoundSpi : .inUsV4PktSaNotFoundSpi)
-        counters.drop(.ipsecInput, feature, octets: b.length)
-        if capturingDrops { captureDrop(handle, .ipsecInput, feature: feature.rawValue) }
         if !reserved {
             if invalidSPIBucket.take(now: now) {
                 var r = PuntRecord(kind: .invalidSPI, worker: index, time: now)
@@ -26,6 +24,6 @@ extension Worker {
                 counters.count(.puntRateLimited)
             }
         }
-        release(handle)
+        drop(handle, .ipsecInput, feature)
     }
 }

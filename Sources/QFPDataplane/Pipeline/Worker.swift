@@ -167,12 +167,9 @@ public struct Worker: @unchecked Sendable {
             for i in sent..<tally.transmitCount {
                 // A full transmit ring is an output-queue tail drop.
                 let h = scratch.transmit[i]
-                let length = directory.buffer(h).length
-                counters.drop(.tailDrop, octets: length)
-                if capturingDrops { captureDrop(h, .tailDrop, feature: 0) }
                 tally.forwarded &-= 1
-                tally.forwardedOctets &-= length
-                release(h)
+                tally.forwardedOctets &-= directory.buffer(h).length
+                drop(h, .tailDrop)
             }
         }
         flushReleases()

@@ -39,10 +39,9 @@ public enum GeneratorBenchmark {
         c.outboundSAs = 16
         c.bindings = 16
         let pipeline = try Pipeline(c, topology: topology)
-        let view = try PeerView.resolve(profile(size: size, rate: .maximum, sas: 64).peers[0], router: RouterView())
-        let store = SequenceStore()
-        let engine = try StreamEngine(id: 1, stream: profile(size: size, rate: .maximum, sas: 64).streams[0], peer: view,
-                                      sequences: store, profile: profile(size: size, rate: .maximum, sas: 64), avoid: [])
+        let p = profile(size: size, rate: .maximum, sas: 64)
+        let view = try PeerView.resolve(p.peers[0], router: RouterView())
+        let engine = try StreamEngine(id: 1, stream: p.streams[0], peer: view, sequences: SequenceStore(), profile: p, avoid: [])
         let source = pipeline.takeSource(0)
         let result = UnsafeMutablePointer<(UInt64, UInt64, UInt64)>.allocate(capacity: 1)
         defer { result.deallocate(); engine.deallocate() }

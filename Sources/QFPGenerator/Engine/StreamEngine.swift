@@ -283,6 +283,19 @@ struct StreamEngine: @unchecked Sendable {
         return n
     }
 
+    /// Nanoseconds from `now` until the next packet is due (0 at maximum rate or when late).
+    func nanosecondsUntilDue(now: UInt64) -> UInt64 {
+        let used: Double, perPacket: Double
+        switch rate {
+        case .maximum: return 0
+        case .packetsPerSecond: used = Double(sentPackets); perPacket = 1
+        case .bitsPerSecond, .percent: used = sentUnits; perPacket = averageLength + Double(overhead)
+        }
+        let next = (used + perPacket) / unitsPerNanosecond
+        let elapsed = Double(now &- startNanoseconds)
+        return next > elapsed ? UInt64(next - elapsed) : 0
+    }
+
     /// Writes one packet into each of `n` buffers, stamped with `now`.
     @inline(__always)
     mutating func fill(_ source: PacketSource, _ handles: UnsafePointer<PacketHandle>, _ n: Int, now: UInt64) {

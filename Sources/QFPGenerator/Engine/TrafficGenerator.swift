@@ -104,7 +104,7 @@ public final class TrafficGenerator: @unchecked Sendable {
                 throw GeneratorError("stream '\(s.name)' was already started and is running or done (stop it first: qfp gen stop \(s.name))")
             }
             var built: [StreamEngine] = []
-            do {
+            do throws(GeneratorError) {
                 for s in selected {
                     guard let p = profile.peers.first(where: { $0.name == s.peer }) else {
                         throw GeneratorError("stream '\(s.name)': no peer named '\(s.peer)'")
@@ -112,24 +112,20 @@ public final class TrafficGenerator: @unchecked Sendable {
                     var resolved = try PeerView.resolve(p, router: view)
                     // SPIs the stream names that the peer did not list join its view.
                     for spi in s.spis ?? [] where !resolved.sas.contains(where: { $0.spi == spi }) {
-                        resolved.sas.append(.init(spi: spi, mode: nil, known: avoid.contains(spi)))
+                        resolved.sas.append(.init(spi: spi, mode: nil))
                     }
                     let id = Self.nextID.add(1, ordering: .relaxed).newValue
                     built.append(try StreamEngine(id: UInt32(truncatingIfNeeded: id), stream: s, peer: resolved,
                                                   sequences: state.sequences, profile: profile, avoid: avoid))
                 }
-            } catch let error as GeneratorError {
-                for e in built { e.deallocate() }
-                throw error
             } catch {
                 for e in built { e.deallocate() }
-                throw GeneratorError("\(error)")
+                throw error
             }
             var capture: GeneratedCapture?
             if let path {
                 do {
-                    let sink = try CaptureSink(path: path, format: path.hasSuffix(".pcapng") ? .pcapng : .pcap,
-                                               monotonicNow: MonotonicClock.nanoseconds(), wallNow: WallTime.nanoseconds())
+                    let sink = try CaptureSink(path: path, format: path.hasSuffix(".pcapng") ? .pcapng : .pcap)
                     capture = GeneratedCapture(ids: Set(built.map(\.id)), streams: built.map(\.name), sink: sink)
                 } catch {
                     for e in built { e.deallocate() }
@@ -205,19 +201,7 @@ public final class TrafficGenerator: @unchecked Sendable {
     /// Nanoseconds until some stream has a packet due (at most 1 ms).
     func nextDue(after now: UInt64) -> UInt64 {
         var wait: UInt64 = 1_000_000
-        for e in engines where !e.finished {
-            switch e.rate {
-            case .maximum: return 0
-            case .packetsPerSecond:
-                let next = (Double(e.sentPackets) + 1) / e.unitsPerNanosecond
-                let elapsed = Double(now &- e.startNanoseconds)
-                wait = min(wait, next > elapsed ? UInt64(next - elapsed) : 0)
-            case .bitsPerSecond, .percent:
-                let next = (e.sentUnits + e.averageLength + Double(e.overhead)) / e.unitsPerNanosecond
-                let elapsed = Double(now &- e.startNanoseconds)
-                wait = min(wait, next > elapsed ? UInt64(next - elapsed) : 0)
-            }
-        }
+        for e in engines where !e.finished { wait = min(wait, e.nanosecondsUntilDue(now: now)) }
         return wait
     }
 
@@ -377,15 +361,6 @@ struct GeneratedCapture {
     let ids: Set<UInt32>
     let streams: [String]
     let sink: CaptureSink
-}
-
-/// Calendar time without Foundation.
-enum WallTime {
-    static func nanoseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
 }
 
 /// What the generator received back of one stream.

@@ -51,8 +51,6 @@ public struct PeerView: Sendable, Equatable {
         public var spi: UInt32
         /// The mode of the router's SA it learned this from; nil for SPIs the profile names.
         public var mode: IPsecMode?
-        /// Whether the router had this SA when the view was taken.
-        public var known: Bool
     }
     public var sas: [SA]
 
@@ -60,10 +58,9 @@ public struct PeerView: Sendable, Equatable {
     public static func resolve(_ peer: TrafficProfile.Peer, router: RouterView) throws(GeneratorError) -> PeerView {
         var sas: [SA] = []
         var seen = Set<UInt32>()
-        let routerSPIs = Set(router.inbound.map(\.spi))
         var learnedLocal: IPAddress?
         func add(_ spi: UInt32, mode: IPsecMode?) {
-            if seen.insert(spi).inserted { sas.append(SA(spi: spi, mode: mode, known: routerSPIs.contains(spi))) }
+            if seen.insert(spi).inserted { sas.append(SA(spi: spi, mode: mode)) }
         }
         for belief in peer.sas {
             switch belief {

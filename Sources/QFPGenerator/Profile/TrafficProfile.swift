@@ -94,7 +94,6 @@ public struct TrafficProfile: Sendable, Equatable {
 
         public init() {}
         public var total: Double { unknownSPI + replay + tooOld + truncated + malformed }
-        public var isEmpty: Bool { total == 0 }
     }
 
     public struct Stream: Sendable, Equatable {
