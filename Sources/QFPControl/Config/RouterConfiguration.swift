@@ -22,6 +22,8 @@ public struct RouterConfiguration: Equatable, Sendable {
     public var lifetimeKilobytes = 4_608_000
     /// `crypto ipsec security-association replay window-size` (IOS default 64).
     public var replayWindow = 64
+    /// IKE, DPD, invalid-SPI recovery, logging, timestamps and EEM.
+    public var control = ControlConfiguration()
 
     public init() {}
 
@@ -47,6 +49,14 @@ public struct InterfaceConfiguration: Equatable, Sendable {
     public var ipMTU: Int?
     /// `crypto map NAME`.
     public var cryptoMap: String?
+    /// `crypto ipsec client ezvpn NAME [inside]`: the Easy VPN client and whether this is its
+    /// inside interface.
+    public var ezvpn: (name: String, inside: Bool)? {
+        get { ezvpnName.map { ($0, ezvpnInside) } }
+        set { ezvpnName = newValue?.name; ezvpnInside = newValue?.inside ?? false }
+    }
+    public var ezvpnName: String?
+    public var ezvpnInside = false
     public var shutdown = false
     /// Tunnel settings (Tunnel interfaces only).
     public var tunnel = TunnelConfiguration()
@@ -131,6 +141,8 @@ public struct TransformSet: Equatable, Sendable {
 public struct IPsecProfile: Equatable, Sendable {
     public var name: String
     public var transformSets: [String] = []
+    /// `set ikev2-profile NAME`.
+    public var ikev2Profile: String?
     public var lifetimeSeconds: Int?
     public var lifetimeKilobytes: Int?
     public var pfsGroup: String?
