@@ -15,7 +15,7 @@ struct QFP: ParsableCommand {
             `qfp shell` talk to it like an IOS console; `qfp gen` starts and stops traffic in it, \
             `qfp capture` captures its drops; `qfp replay` runs a capture through a router.
             """,
-        subcommands: [Bench.self, Run.self, CLI.self, Shell.self, GenerateCommand.self, Replay.self, CaptureCommand.self],
+        subcommands: [Bench.self, Run.self, CLI.self, Shell.self, GenerateCommand.self, Replay.self, CaptureCommand.self, ScenarioCommand.self],
         defaultSubcommand: Bench.self
     )
 

@@ -33,6 +33,15 @@ public final class Router: @unchecked Sendable {
         var outbound: [DataplanePlan.ManualSA: InstalledSA] = [:]
         var nextConnectionID = 2001
         var lastChange: UInt64 = 0
+        /// SAs negotiated by IKE (not in the configuration), by flow binding key.
+        var negotiated: [String: NegotiatedSAs] = [:]
+    }
+
+    /// The IKE-negotiated SAs of one flow: inbound SAs (two during a rekey overlap) and the
+    /// outbound SA the flow's binding points to.
+    struct NegotiatedSAs {
+        var inbound: [InstalledSA] = []
+        var outbound: InstalledSA?
     }
 
     /// A router over `pipeline`, configured with `configuration`.
@@ -58,8 +67,10 @@ public final class Router: @unchecked Sendable {
     /// Installed SAs of a flow (by binding key): inbound, then outbound.
     public func installedSAs(flow bindingKey: String) -> (inbound: [InstalledSA], outbound: InstalledSA?) {
         state.withLock { s in
-            (s.inbound.filter { $0.key.bindingKey == bindingKey }.map(\.value).sorted { $0.spi < $1.spi },
-             s.outbound.first { $0.key.bindingKey == bindingKey }?.value)
+            let negotiated = s.negotiated[bindingKey]
+            return ((s.inbound.filter { $0.key.bindingKey == bindingKey }.map(\.value) + (negotiated?.inbound ?? []))
+                        .sorted { $0.spi < $1.spi },
+                    s.outbound.first { $0.key.bindingKey == bindingKey }?.value ?? negotiated?.outbound)
         }
     }
 
@@ -125,15 +136,101 @@ public final class Router: @unchecked Sendable {
     }
 
     /// `clear crypto sa [peer ADDRESS]`: removes the SAs (of one peer) from the data plane.
-    /// Manually keyed SAs come back at once, as on IOS, with fresh counters and windows.
+    /// Manually keyed SAs come back at once, as on IOS, with fresh counters and windows;
+    /// negotiated SAs are gone until IKE negotiates new ones.
     public func clearSAs(peer: IPAddress? = nil) throws {
         try state.withLock { (s: inout State) throws in
+            for flow in s.plan.flows where peer == nil || flow.peer == peer {
+                try removeNegotiated(flow.bindingKey, &s)
+            }
             let plan = s.plan
             var emptied = plan
             emptied.inboundManual.removeAll { peer == nil || $0.source == peer }
             emptied.outboundManual.removeAll { peer == nil || $0.destination == peer }
             try program(emptied, &s)
             try program(plan, &s)
+        }
+    }
+}
+
+
+// MARK: IKE-negotiated SAs
+
+extension Router {
+    /// Installs a negotiated SA pair for the flow `bindingKey`: the inbound SA (`inboundSPI`,
+    /// chosen by this router) is added beside any existing one (make-before-break: the old one
+    /// keeps working until `removeNegotiatedInbound`), and the flow's outbound traffic moves to
+    /// `outboundSPI` (chosen by the peer). A peer without a configured flow (dynamic crypto
+    /// map, mGRE with dynamic NHRP) gets SAs under its own key, `local` its endpoint, and no
+    /// outbound policy. Returns the connection ids (inbound, outbound).
+    @discardableResult
+    public func installNegotiated(flow bindingKey: String, peer: IPAddress, local: IPAddress, inboundSPI: UInt32?,
+                                  outboundSPI: UInt32?) throws -> (inbound: Int?, outbound: Int?) {
+        try state.withLock { (s: inout State) throws -> (inbound: Int?, outbound: Int?) in
+            let flow = s.plan.flows.first { $0.bindingKey == bindingKey }
+            let local = flow?.localAddress ?? local
+            let replayWindow = flow == nil ? s.configuration.replayWindow : flow?.replayWindow
+            let control = dataplane
+            let mode = flow?.transformSet?.mode ?? .tunnel
+            var ids: (inbound: Int?, outbound: Int?) = (nil, nil)
+            var entry = s.negotiated[bindingKey] ?? NegotiatedSAs()
+            if let inboundSPI {
+                let h = try control.installInbound(InboundSAConfig(
+                    spi: inboundSPI, destination: local, mode: mode,
+                    replay: replayWindow.map { .window($0) } ?? .disabled))
+                entry.inbound.append(InstalledSA(handle: .inbound(h), spi: inboundSPI, connectionID: s.nextConnectionID, installedAt: clock.now()))
+                ids.inbound = s.nextConnectionID
+                s.nextConnectionID += 1
+            }
+            if let outboundSPI {
+                let h = try control.installOutbound(OutboundSAConfig(
+                    spi: outboundSPI, mode: mode, tunnelSource: local, tunnelDestination: peer))
+                if let binding = s.bindings[bindingKey] { try control.bind(binding, to: h) }
+                if let old = entry.outbound, case let .outbound(oh) = old.handle { try control.deleteOutbound(oh) }
+                entry.outbound = InstalledSA(handle: .outbound(h), spi: outboundSPI, connectionID: s.nextConnectionID, installedAt: clock.now())
+                ids.outbound = s.nextConnectionID
+                s.nextConnectionID += 1
+            }
+            s.negotiated[bindingKey] = entry
+            return ids
+        }
+    }
+
+    /// Removes one negotiated inbound SA (the end of a rekey overlap, a DELETE, expiry).
+    public func removeNegotiatedInbound(flow bindingKey: String, spi: UInt32) throws {
+        try state.withLock { (s: inout State) throws in
+            guard var entry = s.negotiated[bindingKey], let i = entry.inbound.firstIndex(where: { $0.spi == spi }) else { return }
+            if case let .inbound(h) = entry.inbound[i].handle { try dataplane.deleteInbound(h) }
+            entry.inbound.remove(at: i)
+            s.negotiated[bindingKey] = entry
+        }
+    }
+
+    /// Removes every negotiated SA of a flow; its outbound traffic then asks for IKE (drop 33).
+    public func removeNegotiated(flow bindingKey: String) throws {
+        try state.withLock { (s: inout State) throws in try removeNegotiated(bindingKey, &s) }
+    }
+
+    func removeNegotiated(_ bindingKey: String, _ s: inout State) throws {
+        guard let entry = s.negotiated.removeValue(forKey: bindingKey) else { return }
+        let control = dataplane
+        for sa in entry.inbound { if case let .inbound(h) = sa.handle { try control.deleteInbound(h) } }
+        if let sa = entry.outbound, case let .outbound(h) = sa.handle {
+            if let binding = s.bindings[bindingKey] { try control.bind(binding, to: nil) }
+            try control.deleteOutbound(h)
+        }
+    }
+
+    /// The flow whose outbound policy carries `binding` (maps acquire punts to flows).
+    public func flowKey(binding: UInt32) -> String? {
+        state.withLock { s in s.bindings.first { $0.value == binding }?.key }
+    }
+
+    /// Negotiated SAs of a flow (inbound SPIs oldest first, outbound SPI).
+    public func negotiatedSPIs(flow bindingKey: String) -> (inbound: [UInt32], outbound: UInt32?) {
+        state.withLock { s in
+            let e = s.negotiated[bindingKey]
+            return (e?.inbound.map(\.spi) ?? [], e?.outbound?.spi)
         }
     }
 }

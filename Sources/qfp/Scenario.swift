@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import QFPControl
+import QFPGenerator
+
+/// `qfp scenario NAME`: an SA desynchronisation on the virtual clock, and what ended it.
+struct ScenarioCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scenario",
+        abstract: "Reproduce an SA desynchronisation on the virtual clock and print its timeline and figures.",
+        discussion: """
+            Scenarios: \(ScenarioKind.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")). \
+            The router runs the real data plane and control plane with the configuration of --crypto-config \
+            (one of \(CryptoConfigType.allCases.map(\.rawValue).joined(separator: ", "))); one emulated peer \
+            sends and receives traffic. The timeline shows the syslog lines and IKE events; the figures are \
+            packets lost, blackhole duration and what ended it (recovery, dpd, lifetime-expiry, \
+            rekey-completed, never). An hour of SA lifetime runs in seconds.
+            """)
+
+    @Argument(help: "The scenario: \(ScenarioKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var name: String
+
+    @Option(name: .long, help: "crypto isakmp invalid-spi-recovery: on or off.")
+    var recovery: String = "off"
+
+    @Option(name: .customLong("crypto-config"), help: "The router's crypto configuration type.")
+    var cryptoConfig: String = "static-map"
+
+    @Option(name: .long, help: "crypto isakmp keepalive arguments on the router, e.g. '10 2 periodic', or 'off' (default: '10 2 periodic' for dead-peer, off otherwise).")
+    var keepalive: String?
+
+    @Option(name: .long, help: "IPsec SA lifetime in seconds (120...86400).")
+    var lifetime: Int = 3600
+
+    @Option(name: .long, help: "Packets per second each way (10...10000).")
+    var pps: Int = 20
+
+    @Option(name: .long, help: "One-way IKE message delay in milliseconds.")
+    var latency: Double = 20
+
+    @Option(name: .long, help: "IKE message loss in percent (0...100).")
+    var loss: Double = 0
+
+    @Flag(name: .long, help: "Negotiate IKEv2 instead of IKEv1.")
+    var ikev2 = false
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard ScenarioKind(rawValue: name) != nil else {
+            throw ValidationError("unknown scenario '\(name)'; one of: \(ScenarioKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard CryptoConfigType(rawValue: cryptoConfig) != nil else {
+            throw ValidationError("--crypto-config must be one of \(CryptoConfigType.allCases.map(\.rawValue).joined(separator: ", ")), got '\(cryptoConfig)'")
+        }
+        guard ["on", "off"].contains(recovery) else { throw ValidationError("--recovery must be on or off, got '\(recovery)'") }
+        guard (120...86400).contains(lifetime) else { throw ValidationError("--lifetime must be in 120...86400, got \(lifetime)") }
+        guard (10...10000).contains(pps) else { throw ValidationError("--pps must be in 10...10000, got \(pps)") }
+        guard latency >= 0, latency <= 10000, latency.isFinite else { throw ValidationError("--latency must be in 0...10000 ms, got \(latency)") }
+        guard loss >= 0, loss <= 100 else { throw ValidationError("--loss must be in 0...100 percent, got \(loss)") }
+    }
+
+    func run() throws {
+        var options = ScenarioOptions(kind: ScenarioKind(rawValue: name)!)
+        options.cryptoConfig = CryptoConfigType(rawValue: cryptoConfig)!
+        options.recovery = recovery == "on"
+        if let keepalive { options.keepalive = keepalive == "off" ? nil : keepalive }
+        options.lifetimeSeconds = lifetime
+        options.packetsPerSecond = pps
+        options.network.latencySeconds = latency / 1000
+        options.network.lossRate = loss / 100
+        options.ikev2 = ikev2
+        options.maximumSeconds = Double(lifetime) + 400
+        let result: ScenarioResult
+        do {
+            result = try ScenarioRunner.run(options)
+        } catch {
+            throw QFPFailure("scenario \(name): \(error)")
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        } else {
+            print(result.text, terminator: "")
+        }
+    }
+}
