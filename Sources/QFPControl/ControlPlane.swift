@@ -10,6 +10,9 @@ public final class ControlPlane: Sendable {
     public let syslog: SyslogBuffer
     public let dropHistory: DropHistory
     public let utilization: UtilizationMonitor
+    /// IKE SAs, invalid-SPI recovery, DPD, lifetimes and rekey. Driven by one thread
+    /// (`serviceDataplane()` in the daemon, the scenario loop); show commands read its snapshot.
+    public let ike: IKEManager
     public let clock: any ControlClock
     public let wallClock: any WallClock
     /// Control-clock time the control plane started (for uptimes).
@@ -24,6 +27,7 @@ public final class ControlPlane: Sendable {
         let statistics = router.pipeline.statistics
         dropHistory = DropHistory(statistics: statistics, clock: clock)
         utilization = UtilizationMonitor(statistics: statistics, workers: router.pipeline.configuration.workers, clock: clock)
+        ike = IKEManager(router: router, syslog: syslog, clock: clock)
         bootTime = clock.now()
     }
 
@@ -34,6 +38,16 @@ public final class ControlPlane: Sendable {
     public func configure(_ configuration: RouterConfiguration, by who: String) throws {
         try router.apply(configuration)
         syslog.log("%SYS-5-CONFIG_I: Configured from \(who)")
+    }
+
+    /// Hands the workers' punts to the IKE model and runs its timers (the daemon's control
+    /// thread calls this every few milliseconds). Returns the punts handled.
+    @discardableResult
+    public func serviceDataplane(maximumPunts: Int = 4096) -> Int {
+        let punts = router.dataplane.drainPunts(maximum: maximumPunts)
+        if !punts.isEmpty { ike.handle(punts) }
+        ike.advance()
+        return punts.count
     }
 
     /// Takes the periodic samples (the daemon calls this every second).

@@ -107,9 +107,18 @@ struct Run: ParsableCommand {
         let traffic = trafficProfile.map { "\($0.streams.count) streams from \(profile ?? "the embedded profile")" } ?? "no traffic"
         logger.info("qfp running: \(workers) workers, configuration \(source), \(traffic), control socket \(path)")
 
-        // SIGINT/SIGTERM end the daemon cleanly; the main thread samples the monitors meanwhile.
+        // SIGINT/SIGTERM end the daemon cleanly; the main thread samples the monitors meanwhile,
+        // and the control thread takes the workers' punts (syslog, recovery) and runs the IKE
+        // timers every few milliseconds.
         let stop = StopSignal()
         stop.install()
+        let controlThread = Thread {
+            while !stop.requested {
+                if controlPlane.serviceDataplane() == 0 { usleep(5000) }
+            }
+        }
+        controlThread.name = "qfp-control"
+        controlThread.start()
         let trafficLog = Logger(label: "qfp.gen")
         while !stop.requested {
             controlPlane.tick()

@@ -95,9 +95,10 @@ enum ControlPlaneSnapshots {
 
     // MARK: IKE and sessions
 
-    /// No IKE exchange is modelled yet, so there are no IKE SAs.
-    static func isakmpSA(_: ControlPlane) -> CryptoISAKMPSASnapshot { CryptoISAKMPSASnapshot(sas: []) }
-    static func ikev2SA(_: ControlPlane) -> CryptoIKEv2SASnapshot { CryptoIKEv2SASnapshot(sas: []) }
+    /// The IKE model's IKEv1 SAs.
+    static func isakmpSA(_ cp: ControlPlane) -> CryptoISAKMPSASnapshot { CryptoISAKMPSASnapshot(sas: cp.ike.snapshot.isakmp) }
+    /// The IKE model's IKEv2 SAs.
+    static func ikev2SA(_ cp: ControlPlane) -> CryptoIKEv2SASnapshot { CryptoIKEv2SASnapshot(sas: cp.ike.snapshot.ikev2) }
 
     /// One session per peer of an interface: UP-NO-IKE when its SAs are installed without IKE
     /// (manual keying), DOWN when it has none.

@@ -53,6 +53,8 @@ enum ExecCommands {
         "quit": "Exit from the EXEC",
         "logout": "Exit from the EXEC",
         "enable": "Turn on privileged commands",
+        "qfp": "qfp emulator diagnostics (not IOS)",
+        "invalid-spi": "Recurring invalid SPI flows (blackhole suspects) and recovery counters",
     ]
 
     static let table: CommandTree<ExecHandler> = {
@@ -147,13 +149,16 @@ enum CryptoCommands {
             return CommandOutput(ShowCryptoSession.render(snapshot, detail: p.has("detail")), json: snapshot)
         }
         t.add("clear crypto sa [peer {A.B.C.D | X:X:X:X::X}]") { ctx, p in
-            try ctx.controlPlane.router.clearSAs(peer: p.argument(after: "peer").flatMap(IPAddress.init))
+            let peer = p.argument(after: "peer").flatMap(IPAddress.init)
+            ctx.controlPlane.ike.request(.clearChildSAs(peer: peer))
+            try ctx.controlPlane.router.clearSAs(peer: peer)
             return CommandOutput("")
         }
-        t.add("clear crypto isakmp") { _, _ in
-            // No IKE SAs exist until IKE is modelled; IOS prints nothing either way.
-            CommandOutput("")
+        t.add("clear crypto isakmp") { ctx, _ in
+            ctx.controlPlane.ike.request(.clearIKESAs)
+            return CommandOutput("")
         }
+        IKECommands.register(t)
     }
 }
 

@@ -74,7 +74,9 @@ public final class IKEManager: @unchecked Sendable {
     public let router: Router
     public let syslog: SyslogBuffer
     public let clock: any ControlClock
-    public var network: IKENetwork
+    public var network: IKENetwork {
+        didSet { if network.seed != oldValue.seed { random = SplitMix(seed: network.seed) } }
+    }
     public var limits: RecoveryLimits
     public weak var peers: (any IKEPeerEndpoint)?
     /// Called with every IKE message the router sends (captures).
@@ -89,6 +91,19 @@ public final class IKEManager: @unchecked Sendable {
     var nextConnectionID = 1001
     var nextSessionID = 1
     let published = Mutex(IKEModelSnapshot())
+    let requests = Mutex<[Request]>([])
+
+    /// Operator actions from other threads (CLI sessions), carried out by the driving thread at
+    /// its next `advance()`.
+    public enum Request: Sendable, Equatable {
+        /// `clear crypto sa [peer A]`: the child SAs go, with a DELETE over the IKE SA.
+        case clearChildSAs(peer: IPAddress?)
+        /// `clear crypto isakmp`: the IKE SAs go, with a DELETE for each.
+        case clearIKESAs
+    }
+
+    /// Queues an operator action (thread-safe).
+    public func request(_ r: Request) { requests.withLock { $0.append(r) } }
 
     enum Event {
         /// The current message of `peer`'s negotiation arrives.
@@ -449,6 +464,19 @@ public final class IKEManager: @unchecked Sendable {
     /// probes and verdicts, rekeys and expiries.
     public func advance() {
         let now = clock.now()
+        for r in requests.withLock({ q in defer { q.removeAll() }; return q }) {
+            switch r {
+            case let .clearChildSAs(peer):
+                for address in Array(sessions.keys) where peer == nil || peer == address { try? clearChildSAs(peer: address) }
+            case .clearIKESAs:
+                for address in Array(sessions.keys) {
+                    guard var session = sessions[address], session.ike?.established == true else { continue }
+                    send(.deleteIKE, session: &session, now: now)
+                    session.ike = nil
+                    sessions[address] = session
+                }
+            }
+        }
         while let first = timers.first, first.time <= now {
             timers.removeFirst()
             switch first.event {

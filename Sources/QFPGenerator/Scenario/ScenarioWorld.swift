@@ -66,7 +66,8 @@ final class ScenarioWorld: @unchecked Sendable {
         }
         let router = try Router(pipeline: pipeline.pipeline, clock: clock, configuration: configuration)
         controlPlane = ControlPlane(router: router, clock: clock, wallClock: DerivedWallClock(start: 1_795_000_000, clock: clock))
-        manager = IKEManager(router: router, syslog: controlPlane.syslog, clock: clock, network: options.network)
+        manager = controlPlane.ike
+        manager.network = options.network
         // Traffic runs one way, from the side the scenario is about: the peer's site sends
         // (telemetry, a one-way stream) except in dead-peer, where the router's site sends.
         // Two-way traffic would let the router's own packets start IKE and end the blackhole
@@ -226,7 +227,7 @@ final class ScenarioWorld: @unchecked Sendable {
                 }
             }
         }
-        manager.handle(pipeline.control.drainPunts())
+        manager.handle(pipeline.control.drainPunts())  // advance() ran earlier in the step
         // Before the event the world is still converging (the first negotiation): not counted.
         guard now >= UInt64(options.eventAt * 1e9) else { return }
         sent &+= UInt64(stepSent)
