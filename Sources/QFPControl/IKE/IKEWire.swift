@@ -373,9 +373,10 @@ public enum IKEWire {
         var payloads: [Payload]
         if b[16] == PayloadType.encrypted {
             // The SK payload is last: its Next Payload names the first inner payload.
-            let sk = try chain(b, first: PayloadType.encrypted, from: headerLength, to: b.count)
-            guard sk.count == 1 else { throw .unknownPayloadChain(sk.map(\.type)) }
-            let c = sk[0].content
+            guard b.count >= headerLength + 4 else { throw .truncatedPayload(offset: headerLength) }
+            let length = Int(b.wireUInt16(at: headerLength + 2))
+            guard length >= 4, headerLength + length == b.count else { throw .badPayloadLength(offset: headerLength, length: length) }
+            let c = (headerLength + 4)..<b.count
             guard let padLength = c.last.map({ Int(b[$0]) }) else { throw .badEncryptedPayload("no Pad Length byte") }
             guard padLength <= c.count - 1 else { throw .badEncryptedPayload("pad length \(padLength) in \(c.count) bytes") }
             payloads = try chain(b, first: b[headerLength], from: c.lowerBound, to: c.upperBound - 1 - padLength)
