@@ -287,6 +287,40 @@ struct IKEWireTests {
         #expect(decoded < 40_000)
     }
 
+    // MARK: Captures
+
+    @Test("IKECaptureWriter and CaptureSink write records that read back as the same datagrams")
+    func captures() throws {
+        let datagrams = [
+            IKEDatagram(source: router, destination: peer, message: message(.ikev1, .deleteESP(spis: [0x3EA7_1AED]), initiator: false)),
+            IKEDatagram(source: IPAddress("2001:db8::1")!, destination: IPAddress("2001:db8:1::7")!, sourcePort: 4500,
+                        destinationPort: 4500, message: message(.ikev2, .invalidSPI(spi: 9))),
+        ]
+        var writer = IKECaptureWriter()
+        for (i, d) in datagrams.enumerated() { writer.append(d, timestampNanoseconds: 1_000_000_000 * UInt64(i + 1)) }
+        #expect(writer.count == 2)
+        var reader = try CaptureReader(writer.bytes)
+        #expect(reader.interfaces.first?.linkType == .raw)
+        for (i, d) in datagrams.enumerated() {
+            let record = try #require(try reader.next())
+            #expect(record.timestampNanoseconds == 1_000_000_000 * UInt64(i + 1))
+            #expect(try IKEWire.parseDatagram(Array(record.bytes)) == d)
+        }
+        #expect(try reader.next() == nil)
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("qfp-ikewire-sink-\(getpid()).pcap").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let sink = try CaptureSink(path: path, format: .pcapng)
+        for d in datagrams { sink.append(d, time: 5, comment: "ike") }
+        #expect(sink.finish() == nil)
+        var fromSink = try CaptureReader(readWholeFile(path))
+        for d in datagrams {
+            let record = try #require(try fromSink.next())
+            #expect(record.comment == "ike")
+            #expect(try IKEWire.parseDatagram(Array(record.bytes)) == d)
+        }
+    }
+
     // MARK: tshark
 
     static var tshark: String? {

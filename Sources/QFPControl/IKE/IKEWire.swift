@@ -112,10 +112,17 @@ public enum IKEWire {
             content += [ProtocolID.esp, 4]
             content.appendWire(NotifyType.invalidSPI)
             content.appendWire(spi)
-        case let .dpdRequest(sequence), let .dpdResponse(sequence):
+        case let .dpdRequest(sequence):
             type = PayloadType.notificationV1
+            dpd(NotifyType.rUThere, sequence)
+        case let .dpdResponse(sequence):
+            type = PayloadType.notificationV1
+            dpd(NotifyType.rUThereAck, sequence)
+        }
+        /// RFC 3706: protocol ISAKMP, SPI = the cookies, data = the sequence number.
+        func dpd(_ notify: UInt16, _ sequence: UInt32) {
             content += [ProtocolID.ike, 16]
-            content.appendWire(m.body == .dpdRequest(sequence: sequence) ? NotifyType.rUThere : NotifyType.rUThereAck)
+            content.appendWire(notify)
             content += cookies
             content.appendWire(sequence)
         }
@@ -307,8 +314,10 @@ public enum IKEWire {
         let messageID = b.wireUInt32(at: 20)
         let hash = payloads[0].content
         let body = payloads[1]
-        guard hash.count == hashLength,
-              b[hash].elementsEqual(placeholderHash(messageID: messageID, payload: b[body.start..<body.content.upperBound]))
+        guard hash.count == hashLength else {
+            throw .malformedPayload(type: PayloadType.hash, reason: "\(hash.count) bytes of hash data, qfp's HASH(1) has \(hashLength)")
+        }
+        guard b[hash].elementsEqual(placeholderHash(messageID: messageID, payload: b[body.start..<body.content.upperBound]))
         else { throw .hashMismatch }
         var m = IKEMessage(version: .ikev1, initiatorSPI: b.wireUInt64(at: 0), responderSPI: b.wireUInt64(at: 8),
                            messageID: messageID, fromInitiator: false, body: .deleteIKE)
