@@ -41,7 +41,7 @@ let package = Package(
         // syslog, recovery.
         .target(
             name: "QFPControl",
-            dependencies: ["QFPDataplane", "QFPCommandLanguage", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["QFPDataplane", "QFPCommandLanguage", "QFPCapture", .product(name: "Logging", package: "swift-log")]
         ),
         // Traffic: packet templates, emulated senders, load and throughput runs.
         // Traffic profiles (YAML), emulated peers, the rate-paced generator and its latency
