@@ -47,6 +47,9 @@ struct ScenarioCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    @Option(name: .long, help: "Write the IKE messages (DELETE, INVALID_SPI, DPD) to this pcap file.")
+    var write: String?
+
     func validate() throws {
         guard ScenarioKind(rawValue: name) != nil else {
             throw ValidationError("unknown scenario '\(name)'; one of: \(ScenarioKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -74,7 +77,13 @@ struct ScenarioCommand: ParsableCommand {
         options.maximumSeconds = Double(lifetime) + 400
         let result: ScenarioResult
         do {
-            result = try ScenarioRunner.run(options)
+            let (r, capture) = try ScenarioRunner.runCapturing(options)
+            result = r
+            if let write {
+                do { try capture.write(to: write) } catch { throw QFPFailure("cannot write \(write): \(error)") }
+            }
+        } catch let failure as QFPFailure {
+            throw failure
         } catch {
             throw QFPFailure("scenario \(name): \(error)")
         }

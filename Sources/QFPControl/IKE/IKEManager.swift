@@ -405,7 +405,7 @@ public final class IKEManager: @unchecked Sendable {
             counters.ikeMessagesLost &+= 1
             return
         }
-        schedule(now &+ seconds(network.latencySeconds), .deliver(datagram, IKEWireBridge.encode(datagram)))
+        schedule(now &+ seconds(network.latencySeconds), .deliver(datagram, IKEWire.datagram(datagram)))
     }
 
     /// An IKE message from a peer reaches the router.
@@ -561,6 +561,8 @@ public final class IKEManager: @unchecked Sendable {
 
     func probe(_ session: inout PeerSession, _ settings: DPDSettings, now: UInt64) {
         session.dpd.sequence &+= 1
+        // IKEv2 liveness checks carry no sequence number: the message ID is the sequence.
+        if let ike = session.ike, ike.version == .ikev2 { session.dpd.sequence = ike.nextMessageID }
         session.dpd.outstanding = session.dpd.sequence
         session.dpd.probes += 1
         session.dpd.lastProbe = now
@@ -718,11 +720,6 @@ extension IKEManager {
     func debugIPsec(_ line: String) { syslog.debugLine(line, category: "ipsec") }
 }
 
-/// Encodes datagrams for delivery to the emulated peers (the wire form they parse).
-public enum IKEWireBridge {
-    public static func encode(_ d: IKEDatagram) -> [UInt8] { [] }
-    public static func decode(_ bytes: [UInt8]) -> IKEDatagram? { nil }
-}
 
 extension SyslogBuffer {
     /// Placeholder until the debug flags land: debug lines are dropped.

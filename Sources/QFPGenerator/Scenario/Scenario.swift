@@ -145,7 +145,15 @@ public struct ScenarioResult: Sendable, Equatable, Codable {
 /// router's control plane and one emulated peer.
 public enum ScenarioRunner {
     public static func run(_ options: ScenarioOptions) throws -> ScenarioResult {
+        try runCapturing(options).result
+    }
+
+    /// Runs the scenario and returns, beside the result, every IKE message that crossed the
+    /// emulated network (the router's DELETE, INVALID_SPI and DPD messages, the peer's DPD
+    /// answers) as a pcap tshark decodes.
+    public static func runCapturing(_ options: ScenarioOptions) throws -> (result: ScenarioResult, ikeCapture: IKECaptureWriter) {
         let world = try ScenarioWorld(options)
-        return try world.run()
+        let result = try world.run()
+        return (result, world.ikeCapture)
     }
 }

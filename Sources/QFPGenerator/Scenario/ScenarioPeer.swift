@@ -54,7 +54,7 @@ final class ScenarioPeer: IKEPeerEndpoint, @unchecked Sendable {
         var message = datagram.message
         if !wire.isEmpty {
             // The peer reads what the router put on the wire, as a real peer would.
-            guard let parsed = IKEWireBridge.decode(wire) else {
+            guard let parsed = try? IKEWire.parseDatagram(wire) else {
                 world.note(time, "peer \(address): undecodable IKE message from the router dropped")
                 return
             }

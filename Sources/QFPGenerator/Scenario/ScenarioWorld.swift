@@ -21,6 +21,8 @@ final class ScenarioWorld: @unchecked Sendable {
     let peerRekeyLead: UInt64 = 40_000_000_000
 
     var timeline: [TimelineEntry] = []
+    /// The IKE messages as a pcap (raw IP), after `run()`.
+    var ikeCapture = IKECaptureWriter()
     var sent: UInt64 = 0
     var delivered: UInt64 = 0
     var firstLoss: UInt64?
@@ -32,10 +34,13 @@ final class ScenarioWorld: @unchecked Sendable {
     var loggedLines = 0
     var inner: [UInt8]
     var clear: [UInt8]
-    let step: UInt64 = 100_000_000
+    /// The step of the world: 100 ms, finer at high rates so that the rekey race's window
+    /// (the QFP programming delay) is resolved.
+    let step: UInt64
 
     init(_ options: ScenarioOptions) throws {
         self.options = options
+        step = UInt64(min(0.1, max(0.001, 10.0 / Double(max(options.packetsPerSecond, 1)))) * 1e9)
         var c = ManualPipeline.smallConfiguration
         c.transmitRings = true
         c.sourcePoolBuffers = 4096
@@ -68,6 +73,9 @@ final class ScenarioWorld: @unchecked Sendable {
         controlPlane = ControlPlane(router: router, clock: clock, wallClock: DerivedWallClock(start: 1_795_000_000, clock: clock))
         manager = controlPlane.ike
         manager.network = options.network
+        let record = Captured()
+        capture = record
+        manager.onSend = { datagram, time in record.append(time, datagram) }
         // Traffic runs one way, from the side the scenario is about: the peer's site sends
         // (telemetry, a one-way stream) except in dead-peer, where the router's site sends.
         // Two-way traffic would let the router's own packets start IKE and end the blackhole
@@ -102,10 +110,24 @@ final class ScenarioWorld: @unchecked Sendable {
         guard let ike = peer.ike else { return }
         let message = IKEMessage(version: ike.version, initiatorSPI: ike.initiatorSPI, responderSPI: ike.responderSPI,
                                  messageID: messageID, fromInitiator: ike.routerInitiated, isResponse: true, body: body)
-        pendingToRouter.append((time &+ UInt64(options.network.latencySeconds * 1e9),
-                                IKEDatagram(source: peer.address, destination: peer.routerAddress, message: message)))
+        let datagram = IKEDatagram(source: peer.address, destination: peer.routerAddress, message: message)
+        captured.append((time, datagram))
+        // Through the wire format, as the router would read it.
+        guard let parsed = try? IKEWire.parseDatagram(IKEWire.datagram(datagram)) else { return }
+        pendingToRouter.append((time &+ UInt64(options.network.latencySeconds * 1e9), parsed))
     }
     var pendingToRouter: [(UInt64, IKEDatagram)] = []
+
+    /// Every IKE message on the wire (the router's and the peer's answers), in time order.
+    final class Captured: @unchecked Sendable {
+        var datagrams: [(UInt64, IKEDatagram)] = []
+        func append(_ time: UInt64, _ d: IKEDatagram) { datagrams.append((time, d)) }
+    }
+    var capture: Captured!
+    var captured: [(UInt64, IKEDatagram)] {
+        get { capture.datagrams }
+        set { capture.datagrams = newValue }
+    }
 
     // MARK: Running
 
@@ -161,6 +183,9 @@ final class ScenarioWorld: @unchecked Sendable {
         else if firstLoss != nil { note(clock.now(), "still blackholed when the scenario stops") }
         timeline.sort { $0.seconds < $1.seconds }
         let counters = manager.currentCounters
+        var writer = IKECaptureWriter()
+        for (time, d) in captured.sorted(by: { $0.0 < $1.0 }) { writer.append(d, timestampNanoseconds: 1_795_000_000_000_000_000 &+ time) }
+        ikeCapture = writer
         return ScenarioResult(
             scenario: options.kind.rawValue, cryptoConfig: options.cryptoConfig.rawValue, recovery: options.recovery,
             recoverySupport: options.cryptoConfig.recoverySupport.rawValue, keepalive: options.keepalive,
@@ -194,7 +219,7 @@ final class ScenarioWorld: @unchecked Sendable {
 
     /// One step of traffic both ways through the data plane.
     func traffic(_ now: UInt64) {
-        let perStep = max(1, options.packetsPerSecond / 10)
+        let perStep = max(1, Int(UInt64(options.packetsPerSecond) * step / 1_000_000_000))
         var stepSent = 0
         var stepDelivered = 0
         // Peer → router: ESP on the SPI the peer believes in.
