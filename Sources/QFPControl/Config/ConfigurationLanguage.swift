@@ -83,7 +83,20 @@ public final class ConfigurationLanguage: Sendable {
             editor.notes.append(note)
             return (.applied, true)
         }
-        return (run(line, tree: tree(editor.mode), editor: &editor, prefix: prefix), false)
+        // The error is the one of the mode whose commands got furthest (the current mode's on
+        // a tie), as IOS marks the furthest point any of its parsers reached.
+        var best: (failure: CommandTree<ConfigHandler>.MatchFailure, reach: Int)?
+        mode = editor.mode
+        while let m = mode {
+            if case let .failure(f) = tree(m).match(line) {
+                let reach: Int
+                if case let .invalid(column) = f { reach = column } else { reach = line.count }
+                if reach > (best?.reach ?? -1) { best = (f, reach) }
+            }
+            mode = m.parent
+        }
+        guard let best else { return (.failed("% Invalid input detected.\n"), false) }
+        return (.failed(CommandTree<ConfigHandler>.errorText(best.failure, line: line, prefix: prefix)), false)
     }
 
     func tree(_ mode: ConfigMode) -> CommandTree<ConfigHandler> {

@@ -21,11 +21,16 @@ enum EventManagerCommands {
     }
 
     static func registerApplet(_ t: CommandTree<ConfigHandler>) {
-        t.add("event LINE") { e, p in
-            let (event, maxrun) = try parseEvent(p.arguments[0], column: p.argumentColumns[0])
-            try e.withApplet { applet in
-                applet.event = event
-                applet.maxrun = maxrun
+        // The event types are keywords of the table (not a LINE after `event`), so that
+        // `event manager applet NEXT` still reaches the global command.
+        for kind in ["syslog", "none", "timer"] {
+            t.add(kind == "none" ? "event none [LINE]" : "event \(kind) LINE") { e, p in
+                let column = p.argumentColumns.first ?? 0
+                let (event, maxrun) = try parseEvent(kind, p.arguments.first ?? "", column: column)
+                try e.withApplet { applet in
+                    applet.event = event
+                    applet.maxrun = maxrun
+                }
             }
         }
         t.add("no event [LINE]") { e, _ in
@@ -41,7 +46,9 @@ enum EventManagerCommands {
                 if let i = applet.actions.firstIndex(where: { $0.label == label }) {
                     applet.actions[i].action = action
                 } else {
-                    applet.actions.append(EventManagerApplet.LabeledAction(label: label, action: action))
+                    // Kept in label order, as IOS keeps (and prints) them.
+                    let at = applet.actions.firstIndex { $0.label > label } ?? applet.actions.endIndex
+                    applet.actions.insert(EventManagerApplet.LabeledAction(label: label, action: action), at: at)
                 }
             }
         }
@@ -51,12 +58,13 @@ enum EventManagerCommands {
         }
     }
 
-    /// The event of an `event …` tail (`text` starts at `column` of the line) and its `maxrun`.
-    static func parseEvent(_ text: String, column: Int) throws(ConfigError) -> (EventManagerApplet.Event, Double?) {
+    /// The event of an `event KIND …` line and its `maxrun`; `text` is what follows KIND and
+    /// starts at `column` of the line.
+    static func parseEvent(_ kind: String, _ text: String, column: Int) throws(ConfigError) -> (EventManagerApplet.Event, Double?) {
         var t = try EEMTokens(text, column: column)
         var maxrun: Double?
         let event: EventManagerApplet.Event
-        switch try t.keyword(["syslog", "none", "timer"]) {
+        switch kind {
         case "syslog":
             var pattern: String?
             var occurs: Int?
