@@ -10,6 +10,22 @@ public enum ConfigMode: Equatable, Sendable {
     case cryptoMap(String, Int)
     case dynamicMap(String, Int)
     case accessList(String)
+    /// `crypto isakmp policy N`.
+    case isakmpPolicy(Int)
+    /// `crypto ikev2 proposal NAME`.
+    case ikev2Proposal(String)
+    /// `crypto ikev2 policy NAME`.
+    case ikev2Policy(String)
+    /// `crypto ikev2 keyring NAME`.
+    case ikev2Keyring(String)
+    /// `peer NAME` inside `crypto ikev2 keyring KEYRING`.
+    case ikev2KeyringPeer(keyring: String, peer: String)
+    /// `crypto ikev2 profile NAME`.
+    case ikev2Profile(String)
+    /// `crypto ipsec client ezvpn NAME`.
+    case ezvpn(String)
+    /// `event manager applet NAME`.
+    case applet(String)
 
     /// The prompt suffix IOS shows: `Router(config-if)#`.
     public var promptName: String {
@@ -21,6 +37,24 @@ public enum ConfigMode: Equatable, Sendable {
         case .cryptoMap: "config-crypto-map"
         case .dynamicMap: "config-crypto-map"
         case .accessList: "config-ext-nacl"
+        case .isakmpPolicy: "config-isakmp"
+        case .ikev2Proposal: "config-ikev2-proposal"
+        case .ikev2Policy: "config-ikev2-policy"
+        case .ikev2Keyring: "config-ikev2-keyring"
+        case .ikev2KeyringPeer: "config-ikev2-keyring-peer"
+        case .ikev2Profile: "config-ikev2-profile"
+        case .ezvpn: "crypto-ezvpn"
+        case .applet: "config-applet"
+        }
+    }
+
+    /// The mode `exit` returns to, and whose commands a line that fits no command of this
+    /// mode is tried against next (IOS falls back through the enclosing modes).
+    public var parent: ConfigMode? {
+        switch self {
+        case .global: nil
+        case let .ikev2KeyringPeer(keyring, _): .ikev2Keyring(keyring)
+        default: .global
         }
     }
 
@@ -33,11 +67,20 @@ public enum ConfigMode: Equatable, Sendable {
         case .cryptoMap: .cryptoMap
         case .dynamicMap: .dynamicMap
         case .accessList: .accessList
+        case .isakmpPolicy: .isakmpPolicy
+        case .ikev2Proposal: .ikev2Proposal
+        case .ikev2Policy: .ikev2Policy
+        case .ikev2Keyring: .ikev2Keyring
+        case .ikev2KeyringPeer: .ikev2KeyringPeer
+        case .ikev2Profile: .ikev2Profile
+        case .ezvpn: .ezvpn
+        case .applet: .applet
         }
     }
 
     enum Kind: CaseIterable {
         case global, interface, transformSet, ipsecProfile, cryptoMap, dynamicMap, accessList
+        case isakmpPolicy, ikev2Proposal, ikev2Policy, ikev2Keyring, ikev2KeyringPeer, ikev2Profile, ezvpn, applet
     }
 }
 

@@ -21,9 +21,17 @@ public final class ConfigurationLanguage: Sendable {
             case .cryptoMap: CryptoConfigCommands.registerMap(tree, dynamic: false)
             case .dynamicMap: CryptoConfigCommands.registerMap(tree, dynamic: true)
             case .accessList: AccessListConfigCommands.registerNamed(tree)
+            case .isakmpPolicy: IKEConfigCommands.registerISAKMPPolicy(tree)
+            case .ikev2Proposal: IKEConfigCommands.registerIKEv2Proposal(tree)
+            case .ikev2Policy: IKEConfigCommands.registerIKEv2Policy(tree)
+            case .ikev2Keyring: IKEConfigCommands.registerIKEv2Keyring(tree)
+            case .ikev2KeyringPeer: IKEConfigCommands.registerIKEv2KeyringPeer(tree)
+            case .ikev2Profile: IKEConfigCommands.registerIKEv2Profile(tree)
+            case .ezvpn: IKEConfigCommands.registerEzVPN(tree)
+            case .applet: EventManagerCommands.registerApplet(tree)
             }
             if kind != .global {
-                tree.add("exit", handler: { e, _ in e.mode = .global })
+                tree.add("exit", handler: { e, _ in e.mode = e.mode.parent ?? .global })
             } else {
                 // At the terminal, `exit` in global mode leaves configuration mode like `end`.
                 tree.add("exit", handler: { e, _ in e.finished = true })
@@ -44,24 +52,56 @@ public final class ConfigurationLanguage: Sendable {
         case failed(String)
     }
 
-    /// Applies one line to `editor` in its current mode. A global command typed in a sub-mode
-    /// leaves the sub-mode first, as IOS does. `prefix` is what precedes the line on screen.
+    /// Applies one line to `editor` in its current mode. A line that fits no command of the
+    /// current mode is tried in the enclosing modes (a global command typed in a sub-mode leaves
+    /// the sub-mode first, as IOS does). `prefix` is what precedes the line on screen.
     public func execute(_ line: String, in editor: inout ConfigEditor, prefix: String = "") -> LineResult {
+        apply(line, in: &editor, prefix: prefix).result
+    }
+
+    /// `execute`, also telling whether the line was valid IOS that qfp does not model (and so
+    /// was only noted).
+    func apply(_ line: String, in editor: inout ConfigEditor, prefix: String) -> (result: LineResult, unsupported: Bool) {
         let trimmed = line.drop { $0 == " " || $0 == "\t" }
-        if trimmed.isEmpty || trimmed.hasPrefix("!") { return .applied }
-        if let note = UnsupportedIOS.note(for: String(trimmed)) {
+        if trimmed.isEmpty || trimmed.hasPrefix("!") { return (.applied, false) }
+        var mode: ConfigMode? = editor.mode
+        while let m = mode {
+            let tree = self.tree(m)
+            if case .command = tree.match(line) {
+                if m == editor.mode { return (run(line, tree: tree, editor: &editor, prefix: prefix), false) }
+                var escaped = editor
+                escaped.mode = m
+                let result = run(line, tree: tree, editor: &escaped, prefix: prefix)
+                if result == .applied { editor = escaped }
+                return (result, false)
+            }
+            mode = m.parent
+        }
+        // No command of any enclosing mode fits: valid IOS that qfp does not model is noted,
+        // anything else is an error of the current mode.
+        if let note = UnsupportedIOS.note(for: String(trimmed), global: tree(.global)) {
             editor.notes.append(note)
-            return .applied
+            return (.applied, true)
         }
-        var result = run(line, tree: trees[editor.mode.kind]!, editor: &editor, prefix: prefix)
-        if case .failed = result, editor.mode != .global,
-           case .command = trees[.global]!.match(line) {
-            var escaped = editor
-            escaped.mode = .global
-            result = run(line, tree: trees[.global]!, editor: &escaped, prefix: prefix)
-            if result == .applied { editor = escaped }
+        // The error is the one of the mode whose commands got furthest (the current mode's on
+        // a tie), as IOS marks the furthest point any of its parsers reached.
+        var best: (failure: CommandTree<ConfigHandler>.MatchFailure, reach: Int)?
+        mode = editor.mode
+        while let m = mode {
+            if case let .failure(f) = tree(m).match(line) {
+                let reach: Int
+                if case let .invalid(column) = f { reach = column } else { reach = line.count }
+                if reach > (best?.reach ?? -1) { best = (f, reach) }
+            }
+            mode = m.parent
         }
-        return result
+        guard let best else { return (.failed("% Invalid input detected.\n"), false) }
+        return (.failed(CommandTree<ConfigHandler>.errorText(best.failure, line: line, prefix: prefix)), false)
+    }
+
+    func tree(_ mode: ConfigMode) -> CommandTree<ConfigHandler> {
+        // Every kind has a tree (built in init from `Kind.allCases`).
+        trees[mode.kind]!
     }
 
     func run(_ line: String, tree: CommandTree<ConfigHandler>, editor: inout ConfigEditor, prefix: String) -> LineResult {
@@ -88,12 +128,12 @@ public final class ConfigurationLanguage: Sendable {
 
     /// `?` help for `line` in `mode`.
     public func help(_ line: String, mode: ConfigMode, prompt: String = "") -> String {
-        trees[mode.kind]!.help(line, prompt: prompt)
+        tree(mode).help(line, prompt: prompt)
     }
 
     /// Tab completion for `line` in `mode`.
     public func complete(_ line: String, mode: ConfigMode) -> String? {
-        trees[mode.kind]!.complete(line)
+        tree(mode).complete(line)
     }
 
     /// One error found while loading a file.
@@ -141,13 +181,13 @@ public final class ConfigurationLanguage: Sendable {
             // `show running-config` output saved to a file starts with two lines that are not
             // configuration; accept them so a saved show-run loads as it is.
             if line == "Building configuration..." || line.hasPrefix("Current configuration : ") { continue }
-            if UnsupportedIOS.note(for: String(line.drop { $0 == " " })) != nil {
-                inUnsupportedBlock = !indented
-            }
             let before = editor.notes.count
-            if case let .failed(message) = execute(line, in: &editor) {
+            let (result, unsupported) = apply(line, in: &editor, prefix: "")
+            if case let .failed(message) = result {
                 errors.append(LoadError(source: source, line: index + 1, text: line, message: message))
             }
+            // The indented lines under an unmodelled top-level command are its sub-mode's.
+            inUnsupportedBlock = unsupported && !indented
             for i in before..<editor.notes.count { editor.notes[i] = "\(source):\(index + 1): \(editor.notes[i])" }
             // A top-level `exit` in a file only closes the block before it; the file goes on.
             editor.finished = false

@@ -31,6 +31,8 @@ public struct ISAKMPKey: Equatable, Sendable {
     /// The mask when one is given (`0.0.0.0` matches every peer).
     public var mask: IPAddress?
     public var noXauth = false
+    /// Written as `crypto isakmp key 6 KEY …`: the key is in IOS type-6 (encrypted) form.
+    public var encrypted = false
 
     public init(key: String, address: IPAddress, mask: IPAddress? = nil, noXauth: Bool = false) {
         self.key = key
@@ -95,6 +97,8 @@ public struct IKEv2Keyring: Equatable, Sendable {
         public var address: IPPrefix?
         /// `pre-shared-key KEY`.
         public var preSharedKey: String?
+        /// Written as `pre-shared-key 6 KEY`: the key is in IOS type-6 (encrypted) form.
+        public var preSharedKeyEncrypted = false
         public init(name: String) { self.name = name }
     }
     public var name: String

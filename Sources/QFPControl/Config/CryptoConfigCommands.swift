@@ -23,6 +23,14 @@ enum CryptoConfigCommands {
             if p.has("seconds") { e.configuration.ipsecProfiles[name]?.lifetimeSeconds = value }
             else { e.configuration.ipsecProfiles[name]?.lifetimeKilobytes = value }
         }
+        t.add("set ikev2-profile WORD", negatable: true) { e, p in
+            guard case let .ipsecProfile(name) = e.mode else { throw ConfigError.invalid(column: 0) }
+            e.configuration.ipsecProfiles[name]?.ikev2Profile = p.isNegated ? nil : p.arguments[0]
+        }
+        t.add("no set ikev2-profile") { e, _ in
+            guard case let .ipsecProfile(name) = e.mode else { throw ConfigError.invalid(column: 0) }
+            e.configuration.ipsecProfiles[name]?.ikev2Profile = nil
+        }
         t.add("set pfs \(pfsGroups)", negatable: true) { e, p in
             guard case let .ipsecProfile(name) = e.mode else { throw ConfigError.invalid(column: 0) }
             e.configuration.ipsecProfiles[name]?.pfsGroup = p.isNegated ? nil : p.keywords.last

@@ -135,6 +135,72 @@ enum GlobalConfigCommands {
             e.configuration.staticRoutes.removeAll { $0 == route }
             if !p.isNegated { e.configuration.staticRoutes.append(route) }
         }
+        IKEConfigCommands.registerGlobal(t)
+        registerServiceAndLogging(t)
+        EventManagerCommands.registerGlobal(t)
+    }
+
+    /// A syslog severity: a name or 0–7.
+    static let severity = "{<0-7> | emergencies | alerts | critical | errors | warnings | notifications | informational | debugging}"
+
+    /// `service timestamps …` and the modelled `logging …` lines.
+    static func registerServiceAndLogging(_ t: CommandTree<ConfigHandler>) {
+        t.add("service timestamps {log | debug} datetime [msec] [localtime] [show-timezone] [year]", negatable: true) { e, p in
+            let stamps = p.isNegated ? ServiceTimestamps(enabled: false)
+                : ServiceTimestamps(kind: .datetime, msec: p.has("msec"), localtime: p.has("localtime"),
+                                    showTimezone: p.has("show-timezone"), year: p.has("year"))
+            e.setTimestamps(stamps, log: p.has("log"))
+        }
+        t.add("service timestamps {log | debug} uptime", negatable: true) { e, p in
+            let stamps = p.isNegated ? ServiceTimestamps(enabled: false)
+                : ServiceTimestamps(kind: .uptime, msec: false)
+            e.setTimestamps(stamps, log: p.has("log"))
+        }
+        // Bare `service timestamps [debug]` is `… uptime`, as on IOS.
+        t.add("service timestamps [{log | debug}]", negatable: true) { e, p in
+            let stamps = p.isNegated ? ServiceTimestamps(enabled: false)
+                : ServiceTimestamps(kind: .uptime, msec: false)
+            e.setTimestamps(stamps, log: p.has("log"))
+        }
+        t.add("logging buffered [<4096-2147483647>] [\(severity)]") { e, p in
+            var logging = e.configuration.control.logging
+            logging.bufferedDisabled = false
+            logging.bufferedSize = p.arguments.compactMap { Int($0) }.first { $0 >= 4096 }
+                ?? logging.bufferedSize ?? LoggingConfiguration.defaultBufferedSize
+            logging.bufferedLevel = level(p) ?? .debugging
+            e.configuration.control.logging = logging
+        }
+        t.add("no logging buffered [<4096-2147483647>] [\(severity)]") { e, _ in
+            e.configuration.control.logging.bufferedDisabled = true
+            e.configuration.control.logging.bufferedSize = nil
+            e.configuration.control.logging.bufferedLevel = .debugging
+        }
+        t.add("logging [host] A.B.C.D [transport udp port <1-65535>]", negatable: true) { e, p in
+            let address = try p.address(0)
+            var port: UInt16 = 514
+            if p.arguments.count > 1 { port = UInt16(try p.int(1)) }
+            var hosts = e.configuration.control.logging.hosts
+            hosts.removeAll { $0.address == address }
+            if !p.isNegated { hosts.append(LoggingHost(address: address, port: port)) }
+            e.configuration.control.logging.hosts = hosts
+        }
+        t.add("logging trap \(severity)", negatable: true) { e, p in
+            e.configuration.control.logging.trapLevel = p.isNegated ? .informational : (level(p) ?? .informational)
+        }
+        t.add("no logging trap") { e, _ in e.configuration.control.logging.trapLevel = .informational }
+    }
+
+    /// The severity a `logging` line gives: a name keyword or a `<0-7>` number (the command
+    /// table has told it from a buffer size, which is at least 4096).
+    static func level(_ p: ParsedCommand) -> SyslogSeverity? {
+        if let name = p.keywords.last, let s = SyslogSeverity(name: name) { return s }
+        return p.arguments.compactMap { Int($0) }.first { $0 <= 7 }.flatMap { SyslogSeverity(rawValue: $0) }
+    }
+}
+
+extension ConfigEditor {
+    mutating func setTimestamps(_ stamps: ServiceTimestamps, log: Bool) {
+        if log { configuration.control.timestampsLog = stamps } else { configuration.control.timestampsDebug = stamps }
     }
 }
 

@@ -40,6 +40,16 @@ enum InterfaceConfigCommands {
         t.add("no crypto map [WORD]") { e, _ in
             try e.withInterface { i in i.cryptoMap = nil }
         }
+        t.add("crypto ipsec client ezvpn WORD [{outside | inside}]", negatable: true) { e, p in
+            try e.withInterface { i in
+                if p.isNegated {
+                    // Removes the client from the interface (whichever side it was on).
+                    if i.ezvpnName == p.arguments[0] { i.ezvpn = nil }
+                } else {
+                    i.ezvpn = (p.arguments[0], p.has("inside"))
+                }
+            }
+        }
         t.add("shutdown", negatable: true) { e, p in
             try e.withInterface { i in i.shutdown = !p.isNegated }
         }

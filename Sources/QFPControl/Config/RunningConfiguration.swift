@@ -5,7 +5,15 @@ import QFPDataplane
 public enum RunningConfiguration {
     /// The configuration text, from the first `!` to `end`.
     public static func body(_ c: RouterConfiguration) -> String {
-        var out = "!\nhostname \(c.hostname)\n!\n"
+        let control = c.control
+        var out = "!\n" + timestamps(control.timestampsDebug, "debug") + timestamps(control.timestampsLog, "log")
+        out += "!\nhostname \(c.hostname)\n!\n"
+        let logging = control.logging
+        if logging.bufferedDisabled {
+            out += "no logging buffered\n!\n"
+        } else if let size = logging.bufferedSize {
+            out += "logging buffered \(size)" + (logging.bufferedLevel == .debugging ? "" : " \(logging.bufferedLevel.name)") + "\n!\n"
+        }
         var globals: [String] = []
         if c.lifetimeSeconds != RouterConfiguration.defaultLifetimeSeconds {
             globals.append("crypto ipsec security-association lifetime seconds \(c.lifetimeSeconds)")
@@ -17,6 +25,7 @@ public enum RunningConfiguration {
             globals.append("crypto ipsec security-association replay window-size \(c.replayWindow)")
         }
         if !globals.isEmpty { out += globals.joined(separator: "\n") + "\n!\n" }
+        out += ike(control)
 
         for set in c.transformSets.values.sorted(by: { $0.name < $1.name }) {
             // IOS leaves a space after the transform list.
@@ -30,6 +39,7 @@ public enum RunningConfiguration {
             if let k = profile.lifetimeKilobytes { out += " set security-association lifetime kilobytes \(k)\n" }
             if !profile.transformSets.isEmpty { out += " set transform-set \(profile.transformSets.joined(separator: " ")) \n" }
             if let g = profile.pfsGroup { out += " set pfs \(g)\n" }
+            if let p = profile.ikev2Profile { out += " set ikev2-profile \(p)\n" }
             out += "!\n"
         }
         for (name, entries) in c.dynamicMaps.sorted(by: { $0.key < $1.key }) {
@@ -47,6 +57,9 @@ public enum RunningConfiguration {
                 }
             }
             out += "!\n"
+        }
+        for client in control.ezvpnClients.values.sorted(by: { $0.name < $1.name }) {
+            out += ezvpn(client) + "!\n"
         }
         for i in c.orderedInterfaces {
             out += interface(i) + "!\n"
@@ -66,6 +79,15 @@ public enum RunningConfiguration {
             for e in list.entries { out += "access-list \(list.name) \(ace(e))\n" }
         }
         if lists.contains(where: \.isNumbered) { out += "!\n" }
+        var logLines: [String] = []
+        if logging.trapLevel != .informational { logLines.append("logging trap \(logging.trapLevel.name)") }
+        for h in logging.hosts {
+            logLines.append("logging host \(h.address)" + (h.port == 514 ? "" : " transport udp port \(h.port)"))
+        }
+        if !logLines.isEmpty { out += logLines.joined(separator: "\n") + "\n!\n" }
+        for applet in control.applets.values.sorted(by: { $0.name < $1.name }) {
+            out += self.applet(applet) + "!\n"
+        }
         out += "end\n"
         return out
     }
@@ -120,7 +142,145 @@ public enum RunningConfiguration {
             if let p = t.protectionProfile { out += " tunnel protection ipsec profile \(p)\n" }
         }
         if let m = i.cryptoMap { out += " crypto map \(m)\n" }
+        if let name = i.ezvpnName { out += " crypto ipsec client ezvpn \(name)\(i.ezvpnInside ? " inside" : "")\n" }
         return out
+    }
+
+    static func timestamps(_ t: ServiceTimestamps, _ which: String) -> String {
+        guard t.enabled else { return "no service timestamps \(which)\n" }
+        switch t.kind {
+        case .uptime:
+            return "service timestamps \(which) uptime\n"
+        case .datetime:
+            var out = "service timestamps \(which) datetime"
+            if t.msec { out += " msec" }
+            if t.localtime { out += " localtime" }
+            if t.showTimezone { out += " show-timezone" }
+            if t.year { out += " year" }
+            return out + "\n"
+        }
+    }
+
+    /// `crypto isakmp …` and `crypto ikev2 …`, in IOS order.
+    static func ike(_ c: ControlConfiguration) -> String {
+        var out = ""
+        for policy in c.isakmpPolicies.values.sorted(by: { $0.priority < $1.priority }) {
+            out += "crypto isakmp policy \(policy.priority)\n"
+            if let v = policy.encryption { out += " encr \(v)\n" }
+            if let v = policy.hash { out += " hash \(v)\n" }
+            if let v = policy.authentication { out += " authentication \(v)\n" }
+            if let v = policy.group { out += " group \(v)\n" }
+            if let v = policy.lifetime { out += " lifetime \(v)\n" }
+        }
+        var globals: [String] = []
+        for k in c.isakmpKeys {
+            var line = "crypto isakmp key \(k.encrypted ? "6 " : "")\(k.key) address \(k.address)"
+            if let m = k.mask { line += " \(m)" }
+            if k.noXauth { line += " no-xauth" }
+            globals.append(line)
+        }
+        if c.invalidSPIRecovery { globals.append("crypto isakmp invalid-spi-recovery") }
+        if let k = c.keepalive {
+            globals.append("crypto isakmp keepalive \(k.seconds) \(k.retry)" + (k.mode == .periodic ? " periodic" : ""))
+        }
+        if !c.isakmpPolicies.isEmpty && !globals.isEmpty { out += "!\n" }
+        if !globals.isEmpty { out += globals.joined(separator: "\n") + "\n" }
+        if !out.isEmpty { out += "!\n" }
+        for p in c.ikev2Proposals.values.sorted(by: { $0.name < $1.name }) {
+            out += "crypto ikev2 proposal \(p.name) \n"
+            if !p.encryption.isEmpty { out += " encryption \(p.encryption.joined(separator: " "))\n" }
+            if !p.integrity.isEmpty { out += " integrity \(p.integrity.joined(separator: " "))\n" }
+            if !p.prf.isEmpty { out += " prf \(p.prf.joined(separator: " "))\n" }
+            if !p.groups.isEmpty { out += " group \(p.groups.map(String.init).joined(separator: " "))\n" }
+            out += "!\n"
+        }
+        for p in c.ikev2Policies.values.sorted(by: { $0.name < $1.name }) {
+            out += "crypto ikev2 policy \(p.name) \n"
+            for a in p.matchLocalAddresses { out += " match address local \(a)\n" }
+            for name in p.proposals { out += " proposal \(name)\n" }
+            out += "!\n"
+        }
+        for k in c.ikev2Keyrings.values.sorted(by: { $0.name < $1.name }) {
+            out += "crypto ikev2 keyring \(k.name)\n"
+            for peer in k.peers {
+                out += " peer \(peer.name)\n"
+                if let a = peer.address { out += "  address \(prefixText(a))\n" }
+                if let key = peer.preSharedKey { out += "  pre-shared-key \(peer.preSharedKeyEncrypted ? "6 " : "")\(key)\n" }
+                out += " !\n"
+            }
+            out += "!\n"
+        }
+        for p in c.ikev2Profiles.values.sorted(by: { $0.name < $1.name }) {
+            out += "crypto ikev2 profile \(p.name)\n"
+            for a in p.matchRemoteAddresses { out += " match identity remote address \(prefixText(a)) \n" }
+            if let a = p.localIdentity { out += " identity local address \(a)\n" }
+            if let v = p.authenticationRemote { out += " authentication remote \(v)\n" }
+            if let v = p.authenticationLocal { out += " authentication local \(v)\n" }
+            if let v = p.keyring { out += " keyring local \(v)\n" }
+            if let v = p.lifetime { out += " lifetime \(v)\n" }
+            if let d = p.dpd { out += " dpd \(d.seconds) \(d.retry) \(d.mode.rawValue)\n" }
+            out += "!\n"
+        }
+        return out
+    }
+
+    /// `A.B.C.D` for a host prefix, `A.B.C.D M.M.M.M` otherwise.
+    static func prefixText(_ p: IPPrefix) -> String {
+        p.length == 32 ? "\(p.address)" : "\(p.address) \(WildcardMask.netmask(p.length))"
+    }
+
+    static func ezvpn(_ e: EzVPNClient) -> String {
+        var out = "crypto ipsec client ezvpn \(e.name)\n"
+        out += " connect \(e.connect.rawValue)\n"
+        if let g = e.group, let k = e.groupKey { out += " group \(g) key \(k)\n" }
+        out += " mode \(e.mode.rawValue)\n"
+        for p in e.peers { out += " peer \(p)\n" }
+        if let x = e.xauthUserIDMode { out += " xauth userid mode \(x)\n" }
+        return out
+    }
+
+    static func applet(_ a: EventManagerApplet) -> String {
+        var out = "event manager applet \(a.name)" + (a.authorizationBypass ? " authorization bypass" : "") + "\n"
+        let maxrun = a.maxrun.map { " maxrun \(seconds($0))" } ?? ""
+        switch a.event {
+        case nil: break
+        case let .syslog(pattern, occurs, period, ratelimit)?:
+            out += " event syslog"
+            if let o = occurs { out += " occurs \(o)" }
+            if let p = period { out += " period \(seconds(p))" }
+            out += " pattern \"\(pattern)\"" + maxrun
+            if let r = ratelimit { out += " ratelimit \(seconds(r))" }
+            out += "\n"
+        case .none?:
+            out += " event none\(maxrun)\n"
+        case let .countdown(s)?:
+            out += " event timer countdown time \(seconds(s))\(maxrun)\n"
+        case let .watchdog(s)?:
+            out += " event timer watchdog time \(seconds(s))\(maxrun)\n"
+        }
+        for labeled in a.orderedActions {
+            out += " action \(labeled.label) "
+            switch labeled.action {
+            case let .cliCommand(command, pattern):
+                out += "cli command \"\(command)\"" + (pattern.map { " pattern \"\($0)\"" } ?? "")
+            case let .syslogMessage(message, priority):
+                out += "syslog " + (priority.map { "priority \($0) " } ?? "") + "msg \"\(message)\""
+            case let .regexp(pattern, input, variables):
+                out += "regexp \"\(pattern)\" \"\(input)\"" + variables.map { " " + $0 }.joined()
+            case let .puts(text):
+                out += "puts \"\(text)\""
+            case let .set(variable, value):
+                out += "set \(variable) \"\(value)\""
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    /// Seconds as IOS writes them: whole seconds without a fraction.
+    static func seconds(_ s: Double) -> String {
+        if s == s.rounded(), abs(s) < 1e15 { return String(Int(s)) }
+        return "\(s)"
     }
 
     static func ace(_ e: AccessListEntry) -> String {
