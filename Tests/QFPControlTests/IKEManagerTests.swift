@@ -6,10 +6,10 @@ import Testing
 final class RecordingPeer: IKEPeerEndpoint, @unchecked Sendable {
     var alive = true
     var delivered: [IKEMessage] = []
-    var established: [(ike: IKESA?, routerInbound: UInt32)] = []
+    var established: [(ike: IKESA?, routerInbound: UInt32?)] = []
     func answersIKE(_ address: IPAddress, over ikeSA: IKESA?) -> Bool { alive }
     func deliver(_ datagram: IKEDatagram, wire: [UInt8], at time: UInt64) { delivered.append(datagram.message) }
-    func established(peer: IPAddress, ike: IKESA?, routerInboundSPI: UInt32, peerInboundSPI: UInt32,
+    func established(peer: IPAddress, ike: IKESA?, routerInboundSPI: UInt32?, peerInboundSPI: UInt32?,
                      purpose: NegotiationPurpose, usableAt: UInt64) {
         established.append((ike, routerInboundSPI))
     }

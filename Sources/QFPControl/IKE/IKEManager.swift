@@ -9,9 +9,10 @@ public protocol IKEPeerEndpoint: AnyObject, Sendable {
     /// An IKE message from the router reaches the peer (after the network's delay).
     func deliver(_ datagram: IKEDatagram, wire: [UInt8], at time: UInt64)
     /// A negotiation with the peer completed: its view becomes this IKE SA (nil when only a
-    /// child SA was made) and this child SA pair. The peer sends with `routerInboundSPI` from
-    /// `usableAt` on and receives on `peerInboundSPI`.
-    func established(peer: IPAddress, ike: IKESA?, routerInboundSPI: UInt32, peerInboundSPI: UInt32,
+    /// child SA was made) and this child SA pair (nil when only the IKE SA was made, as
+    /// invalid-SPI recovery does). The peer sends with `routerInboundSPI` from `usableAt` on and
+    /// receives on `peerInboundSPI`.
+    func established(peer: IPAddress, ike: IKESA?, routerInboundSPI: UInt32?, peerInboundSPI: UInt32?,
                      purpose: NegotiationPurpose, usableAt: UInt64)
 }
 
@@ -239,7 +240,7 @@ public final class IKEManager: @unchecked Sendable {
         session.negotiation = Negotiation(
             purpose: purpose, version: version, routerInitiated: routerInitiated, createsIKESA: createsIKESA,
             flowKey: flowKey, peerInboundSPI: peerInboundSPI,
-            total: Negotiation.messages(version, createsIKESA: createsIKESA), startedAt: now)
+            total: Negotiation.messages(version, createsIKESA: createsIKESA, childSA: purpose != .recovery), startedAt: now)
         if createsIKESA {
             session.ike = IKESA(
                 version: version, state: .mmNoState, established: false,
@@ -334,6 +335,16 @@ public final class IKEManager: @unchecked Sendable {
         counters.negotiationsCompleted &+= 1
         session.negotiation = nil
         let peer = session.address
+        if n.purpose == .recovery {
+            // Recovery makes the IKE SA only (phase 1): it has no traffic selectors for a child
+            // SA. The DELETE goes over it; the peer then renegotiates its SAs.
+            peers?.established(peer: peer, ike: session.ike, routerInboundSPI: nil, peerInboundSPI: nil,
+                               purpose: n.purpose, usableAt: now)
+            let pending = session.pendingDeletes
+            session.pendingDeletes.removeAll()
+            for spi in pending { notifyInvalidSPI(spi, session: &session, now: now) }
+            return
+        }
         let key = n.flowKey ?? SenderClassification.classify(sender: peer, local: session.local, configuration: configuration,
                                                               plan: router.plan).flowKey ?? "dynamic \(peer)"
         let flow = router.plan.flows.first { $0.bindingKey == key }

@@ -77,8 +77,9 @@ struct Negotiation: Sendable {
 
     /// Messages of each exchange: IKEv1 main mode 6 + quick mode 3; IKEv2 IKE_SA_INIT and
     /// IKE_AUTH (with the first child SA) 4; quick mode alone 3; CREATE_CHILD_SA 2.
-    static func messages(_ version: IKEMessage.Version, createsIKESA: Bool) -> Int {
-        switch (version, createsIKESA) {
+    static func messages(_ version: IKEMessage.Version, createsIKESA: Bool, childSA: Bool = true) -> Int {
+        if !childSA { return version == .ikev1 ? 6 : 4 }
+        return switch (version, createsIKESA) {
         case (.ikev1, true): 9
         case (.ikev1, false): 3
         case (.ikev2, true): 4
