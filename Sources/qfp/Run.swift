@@ -87,6 +87,7 @@ struct Run: ParsableCommand {
 
         let path = socket ?? ControlSocketPath.default
         let dropCapture = DropCapture(control: pipeline.control, statistics: pipeline.statistics)
+        controlPlane.ike.onSend = { datagram, time in dropCapture.recordIKE(datagram, time: time) }
         let server = ControlSocketServer(path: path, controlPlane: controlPlane, generator: generator, dropCapture: dropCapture)
         do {
             try server.start()

@@ -1,5 +1,6 @@
 import Foundation
 import QFPCapture
+import QFPControl
 import QFPDataplane
 import Synchronization
 
@@ -18,6 +19,8 @@ public final class DropCapture: @unchecked Sendable {
         let stop = Atomic<Bool>(false)
         let missedAtStart: UInt64
         var thread: PinnedThread?
+        /// IKE messages the router sent, waiting for the capture thread.
+        let ike = Mutex<[(IKEDatagram, UInt64)]>([])
         init(sink: CaptureSink, missedAtStart: UInt64) { self.sink = sink; self.missedAtStart = missedAtStart }
     }
 
@@ -54,6 +57,9 @@ public final class DropCapture: @unchecked Sendable {
                                             originalLength: Int(f.length), comment: f.reason)
                         }
                     }
+                    for (d, time) in box.ike.withLock({ q in defer { q.removeAll() }; return q }) {
+                        box.sink.append(d, time: time, comment: "IKE sent by the router")
+                    }
                     if stopping && frames.isEmpty { break }
                     if frames.isEmpty { usleep(5_000) }
                 }
@@ -63,6 +69,12 @@ public final class DropCapture: @unchecked Sendable {
             active = box
             return "capturing dropped packets to \(path) (pcapng, first \(DroppedFrame.snapLength) bytes, reason in the packet comment)\n"
         }
+    }
+
+    /// Adds an IKE message the router sent (DELETE, INVALID_SPI, DPD) to the capture, if one
+    /// runs, so the drops and the router's reaction sit in one file. Any thread.
+    public func recordIKE(_ d: IKEDatagram, time: UInt64) {
+        state.withLock { active in active?.ike.withLock { $0.append((d, time)) } }
     }
 
     /// Stops and closes the file; says how many drops it holds.
