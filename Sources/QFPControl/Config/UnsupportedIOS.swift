@@ -26,6 +26,7 @@ enum UnsupportedIOS {
     /// the word after the longest listed prefix, is a modelled command.
     static func note(for line: String, global: CommandTree<ConfigHandler>) -> String? {
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.lowercased() }
+        guard !words.isEmpty else { return nil }
         var depth = 0
         for n in 1...min(3, words.count) where prefixes.contains(words[0..<n].joined(separator: " ")) {
             depth = n
