@@ -1,5 +1,6 @@
 import QFPControl
 import QFPDataplane
+import QFPGenerator
 import Testing
 
 /// A peer that answers everything and remembers what reached it.
@@ -81,6 +82,22 @@ struct IKEManagerTests {
         #expect(w.ike.currentCounters.recoveryNotifiesSent == 0 && w.ike.currentCounters.negotiationsStarted == 0)
         #expect(w.controlPlane.syslog.entries.contains { $0.message.contains("spi=0x3EA71AED(1051138797), srcaddr=198.51.100.7, input interface=GigabitEthernet1") })
         #expect(w.endpoint.delivered.isEmpty)
+    }
+
+    @Test("An unknown SPI in ESP-in-UDP (NAT-T) punts from the data plane and is logged like plain ESP (prot=50)")
+    func natTraversalReportedLikeESP() throws {
+        let w = try World(config(recovery: false))
+        let inner = PacketBuilder.clear(source: IPAddress("10.2.0.5")!, destination: IPAddress("10.1.0.5")!)
+        w.pipeline.inject(PacketBuilder.esp(source: peer, destination: router, spi: 0xB761_8640, sequence: 1, inner: inner, udp: true),
+                          inputInterface: 1)
+        _ = w.pipeline.drain()
+        let punts = w.pipeline.control.drainPunts()
+        #expect(punts.count == 1 && punts.first?.protocolNumber == 17)
+        w.ike.handle(punts)
+        #expect(w.pipeline.statistics.totals().packets(.inUsV4PktSaNotFoundSpi) == 1)
+        let line = w.controlPlane.syslog.entries.last { $0.message.contains("RECVD_PKT_INV_SPI") }?.message
+        #expect(line == "%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=192.0.2.1, prot=50, "
+            + "spi=0xB7618640(3076621888), srcaddr=198.51.100.7, input interface=GigabitEthernet1")
     }
 
     @Test("Recovery on, static peer, no IKE SA: IKE to the sender, then the DELETE for the offending SPI")

@@ -27,6 +27,17 @@ struct GeneratorDaemonTests {
         #expect(drops.contains("        4  IN_US_V4_PKT_SA_NOT_FOUND_SPI"))
         let table = try d.cli("sh pl ha qfp ac st dr | i Ipsec").stdout
         #expect(table.hasPrefix("IpsecInput "))
+        // The control plane turns the punts into the rate-limited syslog message: one per
+        // minute however many packets, with the stale peer's SPI.
+        var log = ""
+        for _ in 0..<40 {
+            log = try d.cli("show logging | include RECVD_PKT_INV_SPI").stdout
+            if !log.isEmpty { break }
+            usleep(100_000)
+        }
+        let lines = log.split(separator: "\n")
+        #expect(lines.count >= 1 && lines.count <= 2, "\(log)")
+        #expect(lines.allSatisfy { $0.contains(": %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=") && $0.contains(", prot=50, spi=0x") })
 
         let status = try gen(d, ["status"])
         #expect(status.status == 0)
