@@ -195,4 +195,43 @@ struct IKEManagerTests {
         #expect(w.controlPlane.router.negotiatedSPIs(flow: key!).inbound.count == 1, "the rekeyed SA remains")
         #expect(w.endpoint.established.count == 2)
     }
+
+    @Test("Volume lifetime: at 90 % of the kilobytes the data plane punts and the router rekeys")
+    func volumeRekey() throws {
+        let w = try World(RecoveryMatrixConfigurations.text(.staticMap, recovery: false)
+            .replacingOccurrences(of: "hostname qfp-hub", with: "hostname qfp-hub\ncrypto ipsec security-association lifetime kilobytes 2560"))
+        w.establish(from: peer, to: router)
+        let spi = try #require(w.endpoint.established.last?.routerInbound)
+        let inner = PacketBuilder.clear(source: IPAddress("10.2.0.5")!, destination: IPAddress("10.1.0.5")!, payloadLength: 1300)
+        var sequence: UInt32 = 0
+        // 2560 KB: the soft limit (90 %) falls after about 1,735 packets of 1,360 bytes, the
+        // hard one after about 1,928.
+        for _ in 0..<18 {
+            for _ in 0..<100 {
+                sequence += 1
+                w.pipeline.inject(PacketBuilder.esp(source: peer, destination: router, spi: spi, sequence: sequence, inner: inner))
+            }
+            _ = w.pipeline.drain()
+            w.ike.handle(w.pipeline.control.drainPunts())
+        }
+        w.run(seconds: 1)
+        #expect(w.endpoint.established.count == 2, "rekeyed once")
+        #expect(w.ike.childSAs(peer: peer).count == 2 && w.ike.childSAs(peer: peer).first?.superseded == true)
+    }
+
+    @Test("Replay failures punt and log %CRYPTO-4-PKT_REPLAY_ERR with the SA's connection id, rate-limited")
+    func replayError() throws {
+        let w = try World(config(recovery: false))
+        w.establish(from: peer, to: router)
+        let spi = try #require(w.endpoint.established.last?.routerInbound)
+        let inner = PacketBuilder.clear(source: IPAddress("10.2.0.5")!, destination: IPAddress("10.1.0.5")!)
+        for _ in 0..<3 { w.pipeline.inject(PacketBuilder.esp(source: peer, destination: router, spi: spi, sequence: 7, inner: inner)) }
+        _ = w.pipeline.drain()
+        let punts = w.pipeline.control.drainPunts()
+        #expect(punts.filter { $0.kind == .replayFailure }.count == 2)
+        w.ike.handle(punts)
+        let id = try #require(w.controlPlane.router.inboundSA(spi: spi)?.sa.connectionID)
+        let lines = w.controlPlane.syslog.entries.filter { $0.message.hasPrefix("%CRYPTO-4-PKT_REPLAY_ERR") }
+        #expect(lines.first?.message == "%CRYPTO-4-PKT_REPLAY_ERR: decrypt: replay check failed connection id=\(id), sequence number=7")
+    }
 }

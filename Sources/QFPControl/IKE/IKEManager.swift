@@ -140,7 +140,19 @@ public final class IKEManager: @unchecked Sendable {
             switch p.kind {
             case .invalidSPI: invalidSPI(p, now: now)
             case .acquire: acquire(binding: p.slot, now: now)
-            default: break
+            case .replayFailure:
+                let id = router.inboundSA(spi: p.spi)?.sa.connectionID ?? 0
+                logReplayError(connectionID: id, sequence: p.sequenceNumber)
+            case .integrityFailure:
+                let id = router.inboundSA(spi: p.spi)?.sa.connectionID ?? 0
+                logMACError(connectionID: id, local: p.destination, remote: p.source, spi: p.spi, sequence: p.sequenceNumber)
+            case .inboundSoftExpired:
+                // Volume (KB) lifetime reached its soft limit: rekey now.
+                softExpired(spi: p.spi, now: now)
+            case .inboundHardExpired:
+                hardExpired(spi: p.spi)
+            case .outboundSoftExpired, .outboundHardExpired:
+                break
             }
         }
         publish(now)
@@ -216,6 +228,31 @@ public final class IKEManager: @unchecked Sendable {
             ? "ISAKMP: (\(ike.connectionID)):sending DELETE notify for IPSEC SA with SPI 0x\(hex(spi)) to \(session.address)"
             : "IKEv2:(SESSION ID = \(ike.connectionID),SA ID = 1):Sending INVALID_SPI notify for SPI 0x\(hex(spi)) to \(session.address)")
         send(body, session: &session, now: now)
+    }
+
+    func softExpired(spi: UInt32, now: UInt64) {
+        guard let (address, child) = child(inboundSPI: spi), var session = sessions[address], session.negotiation == nil,
+              !child.superseded else { return }
+        debugIPsec("IPSEC(key_engine): request timer fired: count = 1, (identity) local= \(session.local), remote= \(address) (volume lifetime)")
+        let hasIKE = session.ike?.established == true
+        startNegotiation(&session, purpose: .rekey, routerInitiated: true, createsIKESA: !hasIKE,
+                         version: session.ike?.version ?? .ikev1, flowKey: child.flowKey, now: now)
+        session.children = session.children.map { $0 == child ? { var c = $0; c.rekeyAt = .max; return c }($0) : $0 }
+        sessions[address] = session
+    }
+
+    func hardExpired(spi: UInt32) {
+        guard let (address, child) = child(inboundSPI: spi), var session = sessions[address] else { return }
+        counters.childSAsExpired &+= 1
+        removeChild(child, &session)
+        sessions[address] = session
+    }
+
+    func child(inboundSPI spi: UInt32) -> (IPAddress, ChildSA)? {
+        for (address, session) in sessions {
+            if let c = session.children.first(where: { $0.inboundSPI == spi }) { return (address, c) }
+        }
+        return nil
     }
 
     func acquire(binding: UInt32, now: UInt64) {
@@ -725,6 +762,15 @@ extension IKEManager {
         var text = "%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=\(destination), prot=50, spi=0x\(hex(spi))(\(spi)), srcaddr=\(source)"
         if let interface { text += ", input interface=\(interface)" }
         syslog.log(text)
+    }
+
+    func logReplayError(connectionID: Int, sequence: UInt32) {
+        syslog.log("%CRYPTO-4-PKT_REPLAY_ERR: decrypt: replay check failed connection id=\(connectionID), sequence number=\(sequence)")
+    }
+
+    func logMACError(connectionID: Int, local: IPAddress, remote: IPAddress, spi: UInt32, sequence: UInt32) {
+        func eight(_ v: UInt32) -> String { let h = String(v, radix: 16, uppercase: true); return String(repeating: "0", count: 8 - h.count) + h }
+        syslog.log("%CRYPTO-4-RECVD_PKT_MAC_ERR: decrypt: mac verify failed for connection id=\(connectionID) local=\(local) remote=\(remote) spi=\(eight(spi)) seqno=\(eight(sequence))")
     }
 
     func debugISAKMP(_ line: String) { syslog.debugLine(line, category: "isakmp") }

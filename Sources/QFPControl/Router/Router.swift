@@ -175,9 +175,12 @@ extension Router {
             var ids: (inbound: Int?, outbound: Int?) = (nil, nil)
             var entry = s.negotiated[bindingKey] ?? NegotiatedSAs()
             if let inboundSPI {
+                // Volume lifetime (IOS: rekey at 90 % of the kilobytes, expire at 100 %).
+                let kilobytes = UInt64(flow?.lifetimeKilobytes ?? s.configuration.lifetimeKilobytes)
                 let h = try control.installInbound(InboundSAConfig(
                     spi: inboundSPI, destination: local, mode: mode,
-                    replay: replayWindow.map { .window($0) } ?? .disabled))
+                    replay: replayWindow.map { .window($0) } ?? .disabled,
+                    lifetime: SALifetime(softBytes: kilobytes * 1024 / 10 * 9, hardBytes: kilobytes * 1024)))
                 entry.inbound.append(InstalledSA(handle: .inbound(h), spi: inboundSPI, connectionID: s.nextConnectionID, installedAt: clock.now()))
                 ids.inbound = s.nextConnectionID
                 s.nextConnectionID += 1
@@ -218,6 +221,17 @@ extension Router {
         if let sa = entry.outbound, case let .outbound(h) = sa.handle {
             if let binding = s.bindings[bindingKey] { try control.bind(binding, to: nil) }
             try control.deleteOutbound(h)
+        }
+    }
+
+    /// The installed inbound SA with `spi` (manual or negotiated) and its flow.
+    public func inboundSA(spi: UInt32) -> (flowKey: String, sa: InstalledSA)? {
+        state.withLock { s in
+            if let (key, sa) = s.inbound.first(where: { $0.value.spi == spi }) { return (key.bindingKey, sa) }
+            for (key, entry) in s.negotiated {
+                if let sa = entry.inbound.first(where: { $0.spi == spi }) { return (key, sa) }
+            }
+            return nil
         }
     }
 

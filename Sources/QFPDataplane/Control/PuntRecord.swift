@@ -15,6 +15,10 @@ public struct PuntRecord: BitwiseCopyable, Sendable {
         case outboundSoftExpired
         /// An outbound SA reached its hard lifetime or ran out of sequence numbers.
         case outboundHardExpired
+        /// Inbound ESP failed the anti-replay check (`%CRYPTO-4-PKT_REPLAY_ERR`).
+        case replayFailure
+        /// Inbound ESP failed its integrity check (`%CRYPTO-4-RECVD_PKT_MAC_ERR`).
+        case integrityFailure
     }
 
     public var kind: Kind
