@@ -53,7 +53,6 @@ enum ExecCommands {
         "quit": "Exit from the EXEC",
         "logout": "Exit from the EXEC",
         "enable": "Turn on privileged commands",
-        "qfp": "qfp emulator diagnostics (not IOS)",
         "invalid-spi": "Recurring invalid SPI flows (blackhole suspects) and recovery counters",
     ]
 

@@ -1,0 +1,71 @@
+import Foundation
+@testable import QFPCLI
+import QFPControl
+import QFPDataplane
+import QFPGenerator
+import Testing
+
+/// A peer that always answers, for driving the router's IKE model from CLI tests.
+final class AnsweringPeer: IKEPeerEndpoint, @unchecked Sendable {
+    var delivered: [IKEMessage] = []
+    var routerInbound: UInt32?
+    func answersIKE(_ address: IPAddress, over ikeSA: IKESA?) -> Bool { true }
+    func deliver(_ datagram: IKEDatagram, wire: [UInt8], at time: UInt64) { delivered.append(datagram.message) }
+    func established(peer: IPAddress, ike: IKESA?, routerInboundSPI: UInt32?, peerInboundSPI: UInt32?,
+                     purpose: NegotiationPurpose, usableAt: UInt64) {
+        if let routerInboundSPI { routerInbound = routerInboundSPI }
+    }
+}
+
+@Suite("IKE show commands: isakmp SAs, the blackhole detector, clear")
+struct IKECommandTests {
+    let router = RecoveryMatrixConfigurations.routerAddress
+    let peer = RecoveryMatrixConfigurations.peerAddress
+
+    func run(_ r: TestRouter, seconds: Int) {
+        for _ in 0..<(seconds * 10) {
+            r.clock.advance(by: .milliseconds(100))
+            r.pipeline.setTime(r.clock.now())
+            r.controlPlane.serviceDataplane()
+            r.settle()
+        }
+    }
+
+    @Test("show crypto isakmp sa lists the negotiated IKE SA; clear crypto isakmp removes it")
+    func isakmp() throws {
+        let r = try TestRouter(configuration: RecoveryMatrixConfigurations.text(.staticMap, recovery: false))
+        let endpoint = AnsweringPeer()
+        r.controlPlane.ike.peers = endpoint
+        r.controlPlane.ike.peerInitiates(from: peer, to: router, version: .ikev1, createsIKESA: true, peerInboundSPI: 0x7000_0001)
+        run(r, seconds: 1)
+        let session = CLISession(controlPlane: r.controlPlane, interactive: false)
+        let out = session.execute("show crypto isakmp sa").output
+        #expect(out.contains("192.0.2.1       198.51.100.7    QM_IDLE"), "\(out)")
+        let ipsec = session.execute("show crypto ipsec sa").output
+        #expect(ipsec.contains("current outbound spi: 0x70000001(1879048193)"), "\(ipsec)")
+        #expect(!session.execute("clear crypto isakmp").failed)
+        run(r, seconds: 1)
+        #expect(!session.execute("show crypto isakmp sa").output.contains("QM_IDLE"))
+        #expect(endpoint.delivered.last?.body == .deleteIKE)
+    }
+
+    @Test("show qfp invalid-spi: a recurring invalid SPI is listed with its cause and remedy; the counters add up")
+    func blackholeDetector() throws {
+        let r = try TestRouter(configuration: RecoveryMatrixConfigurations.text(.dynamicMap, recovery: true))
+        let session = CLISession(controlPlane: r.controlPlane, interactive: false)
+        for _ in 0..<8 {
+            r.esp(from: peer, to: router, spi: 0x3EA7_1AED, count: 5, length: 100)
+            run(r, seconds: 10)
+        }
+        let out = session.execute("show qfp invalid-spi").output
+        #expect(out.hasPrefix("Invalid SPI flows recurring for more than one rate-limit interval (60 s): 1\n"), "\(out)")
+        #expect(out.contains("198.51.100.7    192.0.2.1       0x3EA71AED(1051138797)"))
+        #expect(out.contains("dynamic-map        no\n"))
+        #expect(out.contains("  Cause:  SAs out of sync with no IKE SA; invalid-SPI recovery cannot reach a dynamic crypto map peer"))
+        #expect(out.contains("Invalid SPI punts: 40, ignored (no IKE SA): 40"))
+        let json = session.execute("show qfp invalid-spi | json")
+        #expect(!json.failed && json.output.contains("\"spi\" : 1051138797"), "\(json.output)")
+        // Abbreviated, as IOS users type it.
+        #expect(session.execute("sh qfp inv").output == out)
+    }
+}
