@@ -31,7 +31,8 @@ struct GeneratorDaemonTests {
         // minute however many packets, with the stale peer's SPI.
         var log = ""
         for _ in 0..<40 {
-            log = try d.cli("show logging | include RECVD_PKT_INV_SPI").stdout
+            // In IOS regular expressions `_` matches a delimiter, not an underscore: `.` it is.
+            log = try d.cli("show logging | include RECVD.PKT.INV.SPI").stdout
             if !log.isEmpty { break }
             usleep(100_000)
         }

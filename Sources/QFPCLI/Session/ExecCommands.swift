@@ -53,6 +53,7 @@ enum ExecCommands {
         "quit": "Exit from the EXEC",
         "logout": "Exit from the EXEC",
         "enable": "Turn on privileged commands",
+        "show qfp": "qfp emulator diagnostics (a qfp extension, not IOS)",
         "invalid-spi": "Recurring invalid SPI flows (blackhole suspects) and recovery counters",
     ]
 
