@@ -118,7 +118,7 @@ public final class CLISession {
         }
         if e.configuration != before {
             do {
-                try controlPlane.router.apply(e.configuration)
+                try controlPlane.apply(e.configuration)
             } catch {
                 // The data plane cannot do it: the line is not applied.
                 return (text + "\(error)\n", true)
