@@ -171,15 +171,28 @@ public final class SyslogBuffer: Sendable {
         case .uptime:
             return (nil, SyslogUptime(seconds: (now &- bootTime) / 1_000_000_000))
         case .datetime:
-            let date = Date(timeIntervalSince1970: wall)
+            // Whole milliseconds first: a Double of seconds since 1970 cannot hold .056 exactly.
+            let ms = Int64((wall * 1000).rounded())
+            let date = Date(timeIntervalSince1970: Double(ms.quotientAndRemainder(dividingBy: 1000).quotient))
             let zone = t.localtime ? localZone : Self.utc
             var name: String?
-            if t.showTimezone {
-                name = t.localtime ? (zone.abbreviation(for: date) ?? zone.identifier) : "UTC"
-                if t.localtime && zone.secondsFromGMT(for: date) == 0 && (name == "GMT" || name == "GMT+0") { name = "UTC" }
-            }
-            return (SyslogTimestamp(date, in: zone, authority: authority, milliseconds: t.msec, zoneName: name, withYear: t.year), nil)
+            if t.showTimezone { name = t.localtime ? Self.zoneName(zone, at: date) : "UTC" }
+            var stamp = SyslogTimestamp(date, in: zone, authority: authority, milliseconds: false, zoneName: name, withYear: t.year)
+            if t.msec { stamp.millisecond = Int(ms % 1000) }
+            return (stamp, nil)
         }
+    }
+
+    /// The short name of `zone` at `date` (`EDT`, `CET`, `UTC`). Foundation on Linux abbreviates
+    /// many zones as `GMT-4`; the US-English short name is what IOS shows.
+    static func zoneName(_ zone: TimeZone, at date: Date) -> String {
+        if zone.secondsFromGMT(for: date) == 0 && ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "Universal", "Zulu"].contains(zone.identifier) {
+            return "UTC"
+        }
+        let abbreviation = zone.abbreviation(for: date) ?? zone.identifier
+        guard abbreviation.hasPrefix("GMT") || abbreviation.hasPrefix("UTC") else { return abbreviation }
+        let style: NSTimeZone.NameStyle = zone.isDaylightSavingTime(for: date) ? .shortDaylightSaving : .shortStandard
+        return zone.localizedName(for: style, locale: Locale(identifier: "en_US")) ?? abbreviation
     }
 
     static let utc = TimeZone(identifier: "UTC")!
