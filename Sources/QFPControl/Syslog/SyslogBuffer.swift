@@ -24,7 +24,10 @@ public final class SyslogBuffer: Sendable {
             }
         }
 
-        public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+        /// The order `show debugging` lists them in (declaration order).
+        public static func < (a: Self, b: Self) -> Bool {
+            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        }
     }
 
     struct State {
