@@ -41,7 +41,12 @@ let package = Package(
         // syslog, recovery.
         .target(
             name: "QFPControl",
-            dependencies: ["QFPDataplane", "QFPCommandLanguage", "QFPCapture", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "QFPDataplane", "QFPCommandLanguage", "QFPCapture", .product(name: "Logging", package: "swift-log"),
+                // Syslog to `logging host` (UDP datagrams).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         // Traffic: packet templates, emulated senders, load and throughput runs.
         // Traffic profiles (YAML), emulated peers, the rate-paced generator and its latency

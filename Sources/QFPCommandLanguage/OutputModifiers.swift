@@ -1,6 +1,7 @@
 /// The `|` output modifiers of a show command: `include`, `exclude`, `begin`, `section`,
-/// `count` (each with an IOS regular expression) and `json` (a qfp extension: the command's
-/// data as JSON). Keywords take any unique abbreviation (`| i`, `| inc`).
+/// `count` (each with an IOS regular expression), `append URL` and `redirect URL` (the output
+/// goes to a file instead of the terminal; the caller writes it) and `json` (a qfp extension:
+/// the command's data as JSON). Keywords take any unique abbreviation (`| i`, `| inc`).
 ///
 /// As in IOS, everything after the modifier keyword is the expression, `|` included (it is
 /// regex alternation there), so one modifier applies per command.
@@ -10,14 +11,20 @@ public enum OutputModifier: Sendable {
     case begin(IOSRegex)
     case section(IOSRegex)
     case count(IOSRegex)
+    /// `| append URL`: add the output to the end of a file.
+    case append(String)
+    /// `| redirect URL`: replace a file with the output.
+    case redirect(String)
     case json
 
     static let keywords: [(String, String)] = [
+        ("append", "Append redirected output to URL (URLs supporting append operation only)"),
         ("begin", "Begin with the line that matches"),
         ("count", "Count number of lines which match regexp"),
         ("exclude", "Exclude lines that match"),
         ("include", "Include lines that match"),
         ("json", "Show the command's data as JSON (qfp extension)"),
+        ("redirect", "Redirect output to URL"),
         ("section", "Filter a section of output"),
     ]
 
@@ -53,6 +60,14 @@ public enum OutputModifier: Sendable {
             return rest.isEmpty ? .success(.json) : .failure(.invalid(column: column + leading + word.count + 1))
         }
         guard !rest.isEmpty else { return .failure(.incomplete) }
+        if keyword == "append" || keyword == "redirect" {
+            let url = rest.prefix { $0 != " " }
+            let after = rest.dropFirst(url.count)
+            if let extra = after.firstIndex(where: { $0 != " " }) {
+                return .failure(.invalid(column: column + text.distance(from: text.startIndex, to: extra)))
+            }
+            return .success(keyword == "append" ? .append(String(url)) : .redirect(String(url)))
+        }
         guard let regex = IOSRegex(String(rest)) else { return .failure(.badExpression(String(rest))) }
         switch keyword {
         case "include": return .success(.include(regex))
@@ -80,10 +95,23 @@ public enum OutputModifier: Sendable {
             return names.isEmpty ? "% Unrecognized command\n" : "% Ambiguous command: \"\(first)\"\n"
         }
         if names[0] == "json" { return words.count == 1 ? "  <cr>  <cr>\n" : "% Unrecognized command\n" }
+        if names[0] == "append" || names[0] == "redirect" {
+            return words.count == 1 ? "  WORD  Output URL (bootflash:NAME, flash:NAME, harddisk:NAME)\n" : "  <cr>  <cr>\n"
+        }
         return words.count == 1 ? "  LINE  Regular Expression\n" : "  LINE  <cr>\n"
     }
 
-    /// Applies the modifier to rendered text (JSON is the caller's business: returns text as is).
+    /// The file `append`/`redirect` write to, and whether they append; nil for the others.
+    public var fileTarget: (url: String, append: Bool)? {
+        switch self {
+        case let .append(url): (url, true)
+        case let .redirect(url): (url, false)
+        default: nil
+        }
+    }
+
+    /// Applies the modifier to rendered text (JSON and files are the caller's business: returns
+    /// the text as is).
     public func apply(to text: String) -> String {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         // A trailing newline yields one empty last element; keep the line structure intact.
@@ -115,7 +143,7 @@ public enum OutputModifier: Sendable {
                 }
             }
             return join(out)
-        case .json:
+        case .json, .append, .redirect:
             return text
         }
     }

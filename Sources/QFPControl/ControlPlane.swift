@@ -8,6 +8,10 @@ import Synchronization
 public final class ControlPlane: Sendable {
     public let router: Router
     public let syslog: SyslogBuffer
+    /// EEM applets (`event manager applet`), fed by `syslog` and `tick()`.
+    public let eem: EEMEngine
+    /// `bootflash:` and friends (`| append`, `| redirect`, `more`).
+    public let flash: FlashFileSystem
     public let dropHistory: DropHistory
     public let utilization: UtilizationMonitor
     /// IKE SAs, invalid-SPI recovery, DPD, lifetimes and rekey. Driven by one thread
@@ -19,11 +23,16 @@ public final class ControlPlane: Sendable {
     public let bootTime: UInt64
     let clears = Mutex<(global: Double?, feature: Double?)>((nil, nil))
 
-    public init(router: Router, clock: any ControlClock, wallClock: any WallClock) {
+    /// `flashRoot` is the directory behind `bootflash:` (`FlashFileSystem.defaultRoot` when nil).
+    public init(router: Router, clock: any ControlClock, wallClock: any WallClock, flashRoot: URL? = nil) {
         self.router = router
         self.clock = clock
         self.wallClock = wallClock
-        syslog = SyslogBuffer(wallClock: wallClock)
+        syslog = SyslogBuffer(wallClock: wallClock, clock: clock)
+        eem = EEMEngine(logger: syslog, clock: clock)
+        flash = FlashFileSystem(root: flashRoot ?? FlashFileSystem.defaultRoot)
+        syslog.apply(router.configuration.control)
+        eem.apply(router.configuration.control.applets)
         let statistics = router.pipeline.statistics
         dropHistory = DropHistory(statistics: statistics, clock: clock)
         utilization = UtilizationMonitor(statistics: statistics, workers: router.pipeline.configuration.workers, clock: clock)
@@ -36,8 +45,16 @@ public final class ControlPlane: Sendable {
 
     /// Applies a new configuration and logs it as IOS does (`%SYS-5-CONFIG_I`).
     public func configure(_ configuration: RouterConfiguration, by who: String) throws {
+        try apply(configuration)
+        syslog.log(.configured(by: who))
+    }
+
+    /// Applies a configuration without logging: the data plane through the router, then the
+    /// logging and EEM parts. Nothing changes when the router refuses it.
+    public func apply(_ configuration: RouterConfiguration) throws {
         try router.apply(configuration)
-        syslog.log("%SYS-5-CONFIG_I: Configured from \(who)")
+        syslog.apply(configuration.control)
+        eem.apply(configuration.control.applets)
     }
 
     /// Hands the workers' punts to the IKE model and runs its timers (the daemon's control
@@ -54,6 +71,7 @@ public final class ControlPlane: Sendable {
     public func tick() {
         dropHistory.sample()
         utilization.sample()
+        eem.tick()
     }
 
     /// Records that a drop table was cleared now.

@@ -81,6 +81,7 @@ struct Run: ParsableCommand {
             throw QFPFailure("configuration \(source) refused: \(error)")
         }
         let controlPlane = ControlPlane(router: router, clock: clock, wallClock: SystemWallClock())
+        controlPlane.attachCLIToEEM()
         controlPlane.syslog.log("%SYS-5-CONFIG_I: Configured from \(source) by qfp run")
         let generator = TrafficGenerator(pipeline: pipeline) { RouterView(router: router) }
         try generator.startThread(source: pipeline.takeSource(0))

@@ -11,6 +11,8 @@ final class TestRouter {
     let pipeline: ManualPipeline
     let clock: VirtualClock
     let controlPlane: ControlPlane
+    /// The directory behind `bootflash:` (a fresh temporary one, removed with the router).
+    let flashRoot: URL
     var sequence: [UInt32: UInt32] = [:]
 
     /// 2026-03-21 00:00:00 UTC, a Saturday.
@@ -27,9 +29,14 @@ final class TestRouter {
         case let .failure(f): throw f
         }
         let router = try Router(pipeline: pipeline.pipeline, clock: clock, configuration: configuration)
-        controlPlane = ControlPlane(router: router, clock: clock, wallClock: DerivedWallClock(start: Self.epoch, clock: clock))
+        flashRoot = FileManager.default.temporaryDirectory.appendingPathComponent("qfp-test-bootflash-\(UUID().uuidString)")
+        controlPlane = ControlPlane(
+            router: router, clock: clock, wallClock: DerivedWallClock(start: Self.epoch, clock: clock), flashRoot: flashRoot)
+        controlPlane.attachCLIToEEM()
         settle()
     }
+
+    deinit { try? FileManager.default.removeItem(at: flashRoot) }
 
     /// Lets the workers apply pending commands and process pending packets; discards output.
     func settle() {

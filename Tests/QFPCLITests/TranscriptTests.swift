@@ -30,6 +30,8 @@ struct TranscriptTests {
             "show logging", "show running-config", "show version", "show clock",
             "clear crypto sa\n", "clear crypto sa peer", "clear crypto isakmp", "clear logging",
             "terminal length", "configure terminal", "| json",
+            "debug crypto isakmp", "debug crypto ipsec", "undebug crypto", "no debug all", "show debugging",
+            "| redirect bootflash:", "| append bootflash:", "more bootflash:", "event manager run",
         ]
         for c in commands { #expect(texts.contains(c), "no transcript runs '\(c)'") }
     }

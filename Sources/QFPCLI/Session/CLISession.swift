@@ -83,6 +83,19 @@ public final class CLISession {
                     guard let data = output.json else { return ("% qfp: this command has no JSON form\n", true) }
                     return (try JSONOutput.encode(data) + "\n", false)
                 }
+                if let target = modifier?.fileTarget {
+                    // `| append` / `| redirect`: to a file, nothing on the terminal.
+                    do {
+                        if target.append {
+                            try controlPlane.flash.append(output.text, to: target.url)
+                        } else {
+                            try controlPlane.flash.write(output.text, to: target.url)
+                        }
+                    } catch {
+                        return ("\(error)\n", true)
+                    }
+                    return ("", false)
+                }
                 return (modifier?.apply(to: output.text) ?? output.text, false)
             } catch let failure as CommandFailure {
                 return (failure.text, true)
@@ -118,7 +131,7 @@ public final class CLISession {
         }
         if e.configuration != before {
             do {
-                try controlPlane.router.apply(e.configuration)
+                try controlPlane.apply(e.configuration)
             } catch {
                 // The data plane cannot do it: the line is not applied.
                 return (text + "\(error)\n", true)

@@ -223,11 +223,16 @@ enum ControlPlaneSnapshots {
     // MARK: System
 
     static func logging(_ cp: ControlPlane) -> LoggingSnapshot {
-        let logged = cp.syslog.messagesLogged
+        let log = cp.syslog
+        let configuration = log.configuration
+        let logged = log.messagesLogged
         let destination = LoggingSnapshot.Destination(level: "debugging", messagesLogged: logged)
+        let buffered = configuration.bufferedDisabled
+            ? nil : LoggingSnapshot.Destination(level: configuration.bufferedLevel.name, messagesLogged: log.bufferedMessagesLogged)
         return LoggingSnapshot(
-            console: destination, monitor: destination, buffered: destination, trapMessageLinesLogged: logged,
-            buffer: LogBufferSnapshot(sizeBytes: cp.syslog.capacity, writing: cp.syslog.entries))
+            messagesRateLimited: log.messagesRateLimited, console: destination, monitor: destination, buffered: buffered,
+            trapLevel: configuration.trapLevel.name, trapMessageLinesLogged: log.trapMessageLinesLogged,
+            buffer: LogBufferSnapshot(sizeBytes: log.capacity, writing: log.entries))
     }
 
     static func version(_ cp: ControlPlane) -> VersionSnapshot {

@@ -55,6 +55,18 @@ enum ExecCommands {
         "enable": "Turn on privileged commands",
         "show qfp": "qfp emulator diagnostics (a qfp extension, not IOS)",
         "invalid-spi": "Recurring invalid SPI flows (blackhole suspects) and recovery counters",
+        "debug": "Debugging functions (see also 'undebug')",
+        "undebug": "Disable debugging functions (see also 'debug')",
+        "debugging": "State of each debugging option",
+        "all": "Enable all debugging",
+        "debug crypto": "Cryptographic subsystem",
+        "undebug crypto": "Cryptographic subsystem",
+        "event": "Event related commands",
+        "manager": "Event Manager commands",
+        "run": "Run an Embedded Event Manager policy",
+        "run WORD": "Name of the policy to run",
+        "more": "Display the contents of a file",
+        "more WORD": "URL of the file to display (bootflash:NAME)",
     ]
 
     static let table: CommandTree<ExecHandler> = {
@@ -62,6 +74,7 @@ enum ExecCommands {
         PlatformCommands.register(t)
         CryptoCommands.register(t)
         SystemCommands.register(t)
+        DebugCommands.register(t)
         return t
     }()
 }
@@ -207,6 +220,49 @@ enum SystemCommands {
             ctx.session.close()
             return CommandOutput("")
         }
+    }
+}
+
+/// `debug crypto …`, `undebug …`, `show debugging`, `event manager run`, `more`.
+enum DebugCommands {
+    static func register(_ t: CommandTree<ExecHandler>) {
+        t.add("debug crypto {isakmp | ipsec}") { ctx, p in
+            let category = self.category(p)
+            ctx.controlPlane.syslog.setDebug(category, true)
+            return CommandOutput("\(category.title) debugging is on\n")
+        }
+        t.add("{no debug | undebug} crypto {isakmp | ipsec}") { ctx, p in
+            let category = self.category(p)
+            ctx.controlPlane.syslog.setDebug(category, false)
+            return CommandOutput("\(category.title) debugging is off\n")
+        }
+        t.add("{no debug | undebug} all") { ctx, _ in
+            ctx.controlPlane.syslog.undebugAll()
+            return CommandOutput("All possible debugging has been turned off\n")
+        }
+        t.add("show debugging", pipes: true) { ctx, _ in
+            let on = ctx.controlPlane.syslog.debugs.sorted()
+            let text = on.isEmpty ? "" : "Cryptographic Subsystem:\n" + on.map { "  \($0.title) debugging is on\n" }.joined()
+            return CommandOutput(text, json: ["debugging": on.map(\.rawValue)])
+        }
+        t.add("event manager run WORD") { ctx, p in
+            do {
+                return CommandOutput(try ctx.controlPlane.eem.run(name: p.arguments[0]))
+            } catch {
+                throw CommandFailure("\(error)\n")
+            }
+        }
+        t.add("more WORD", pipes: true) { ctx, p in
+            do {
+                return CommandOutput(try ctx.controlPlane.flash.read(p.arguments[0]))
+            } catch {
+                throw CommandFailure("\(error)\n")
+            }
+        }
+    }
+
+    static func category(_ p: ParsedCommand) -> SyslogBuffer.DebugCategory {
+        p.has("isakmp") ? .cryptoISAKMP : .cryptoIPsec
     }
 }
 

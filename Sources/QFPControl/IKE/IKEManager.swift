@@ -753,32 +753,25 @@ struct SplitMix: Sendable {
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
-func hex(_ v: UInt32) -> String { String(v, radix: 16, uppercase: true) }
-
-// MARK: Logging (one place to adapt to the syslog service)
+// MARK: Logging
 
 extension IKEManager {
     func logInvalidSPI(destination: IPAddress, spi: UInt32, source: IPAddress, interface: String?) {
-        var text = "%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=\(destination), prot=50, spi=0x\(hex(spi))(\(spi)), srcaddr=\(source)"
-        if let interface { text += ", input interface=\(interface)" }
-        syslog.log(text)
+        // ESP-in-UDP is reported like ESP, prot=50 (IOS after CSCsq59183).
+        syslog.log(.invalidSPI(destination: destination, protocolNumber: 50, spi: spi, source: source, inputInterface: interface))
     }
 
     func logReplayError(connectionID: Int, sequence: UInt32) {
-        syslog.log("%CRYPTO-4-PKT_REPLAY_ERR: decrypt: replay check failed connection id=\(connectionID), sequence number=\(sequence)")
+        syslog.log(.replayError(connectionID: connectionID, sequence: sequence))
     }
 
     func logMACError(connectionID: Int, local: IPAddress, remote: IPAddress, spi: UInt32, sequence: UInt32) {
-        func eight(_ v: UInt32) -> String { let h = String(v, radix: 16, uppercase: true); return String(repeating: "0", count: 8 - h.count) + h }
-        syslog.log("%CRYPTO-4-RECVD_PKT_MAC_ERR: decrypt: mac verify failed for connection id=\(connectionID) local=\(local) remote=\(remote) spi=\(eight(spi)) seqno=\(eight(sequence))")
+        syslog.log(.macError(connectionID: connectionID, local: local, remote: remote, spi: spi, sequence: sequence))
     }
 
-    func debugISAKMP(_ line: String) { syslog.debugLine(line, category: "isakmp") }
-    func debugIPsec(_ line: String) { syslog.debugLine(line, category: "ipsec") }
+    func debugISAKMP(_ line: String) { syslog.debug(.cryptoISAKMP, line) }
+    func debugIPsec(_ line: String) { syslog.debug(.cryptoIPsec, line) }
 }
 
-
-extension SyslogBuffer {
-    /// Placeholder until the debug flags land: debug lines are dropped.
-    func debugLine(_ line: String, category: String) {}
-}
+/// An SPI as IOS prints it: upper-case hex, not zero-padded.
+func hex(_ v: UInt32) -> String { String(v, radix: 16, uppercase: true) }

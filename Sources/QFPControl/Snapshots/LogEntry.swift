@@ -2,15 +2,18 @@
 public struct LogEntry: Sendable, Equatable, Codable {
     /// `service sequence-numbers`: printed as six zero-padded digits and `: `; nil without.
     public var sequenceNumber: UInt64?
-    /// The timestamp; nil with `no service timestamps log`.
+    /// The timestamp; nil with `no service timestamps log` or with uptime stamps.
     public var timestamp: SyslogTimestamp?
+    /// The stamp under `service timestamps log uptime` (`00:02:58`, `1d02h`); nil otherwise.
+    public var uptime: SyslogUptime?
     /// Everything after the timestamp: `%FAC-SEV-MNEMONIC: text`, or free text such as
     /// `Rollback:Acquired Configuration lock.`.
     public var message: String
 
-    public init(sequenceNumber: UInt64? = nil, timestamp: SyslogTimestamp? = nil, message: String) {
+    public init(sequenceNumber: UInt64? = nil, timestamp: SyslogTimestamp? = nil, uptime: SyslogUptime? = nil, message: String) {
         self.sequenceNumber = sequenceNumber
         self.timestamp = timestamp
+        self.uptime = uptime
         self.message = message
     }
 
@@ -21,13 +24,18 @@ public struct LogEntry: Sendable, Equatable, Codable {
             let digits = String(sequenceNumber)
             out += String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ": "
         }
-        if let timestamp { out += timestamp.text + ": " }
+        if let timestamp {
+            out += timestamp.text + ": "
+        } else if let uptime {
+            out += uptime.text + ": "
+        }
         return out + message
     }
 
     enum CodingKeys: String, CodingKey {
         case sequenceNumber = "sequence_number"
         case timestamp
+        case uptime
         case message
     }
 }

@@ -65,3 +65,26 @@ public struct SyslogTimestamp: Sendable, Equatable, Codable {
         return out
     }
 }
+
+/// A stamp under `service timestamps {log | debug} uptime`: time since the router started, as
+/// IOS prints it before the `: ` of a log line (ios-xe-qfp.md §6.3).
+///
+/// Under a day `hh:mm:ss` (`00:02:58`); under a week days and hours (`1d02h`); under a year
+/// weeks and days (`2w1d`); beyond, years and weeks (`1y05w`) [I: the layouts past a day follow
+/// `show version` uptimes and public logs; the year form is not verified].
+public struct SyslogUptime: Sendable, Equatable, Codable {
+    /// Whole seconds since boot.
+    public var seconds: UInt64
+
+    public init(seconds: UInt64) { self.seconds = seconds }
+
+    public var text: String {
+        func two(_ v: UInt64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let s = seconds
+        let day: UInt64 = 86_400, week = 7 * day, year = 365 * day
+        if s < day { return "\(two(s / 3600)):\(two(s / 60 % 60)):\(two(s % 60))" }
+        if s < week { return "\(s / day)d\(two(s % day / 3600))h" }
+        if s < year { return "\(s / week)w\(s % week / day)d" }
+        return "\(s / year)y\(two(s % year / week))w"
+    }
+}
