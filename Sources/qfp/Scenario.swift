@@ -44,6 +44,9 @@ struct ScenarioCommand: ParsableCommand {
     @Flag(name: .long, help: "Negotiate IKEv2 instead of IKEv1.")
     var ikev2 = false
 
+    @Flag(name: .customLong("no-debug"), help: "Leave debug crypto isakmp off (its lines are in the timeline by default).")
+    var noDebug = false
+
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
@@ -74,6 +77,7 @@ struct ScenarioCommand: ParsableCommand {
         options.network.latencySeconds = latency / 1000
         options.network.lossRate = loss / 100
         options.ikev2 = ikev2
+        options.debug = !noDebug
         options.maximumSeconds = Double(lifetime) + 400
         let result: ScenarioResult
         do {

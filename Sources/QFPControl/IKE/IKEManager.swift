@@ -170,8 +170,8 @@ public final class IKEManager: @unchecked Sendable {
         counters.invalidSPIPunts &+= 1
         let protocolNumber: UInt8 = 50   // ESP-in-UDP is reported like ESP (CSCsq59183 fixed)
         detector.record(source: p.source, destination: p.destination, spi: p.spi, protocolNumber: protocolNumber, now: now)
-        logInvalidSPI(destination: p.destination, spi: p.spi, source: p.source,
-                      interface: interfaceName(receiving: p.destination, index: p.inputInterface))
+        let logged = logInvalidSPI(destination: p.destination, spi: p.spi, source: p.source,
+                                   interface: interfaceName(receiving: p.destination, index: p.inputInterface))
         let sender = p.source
         if var session = sessions[sender], let ike = session.ike, ike.established {
             // An SPI this router negotiated but has not programmed yet (the rekey race) is
@@ -189,7 +189,8 @@ public final class IKEManager: @unchecked Sendable {
         let who = SenderClassification.classify(sender: sender, local: p.destination, configuration: c, plan: router.plan)
         guard c.control.invalidSPIRecovery, who.recoveryPossible else {
             counters.ignoredNoIKESA &+= 1
-            debugISAKMP("ISAKMP-ERROR: (0):ignoring request to send delete notify (no ISAKMP sa) src \(p.destination) dst \(sender) for SPI 0x\(hex(p.spi))")
+            // The debug line accompanies the (rate-limited) syslog message, as in IOS captures.
+            if logged { debugISAKMP("ISAKMP-ERROR: (0):ignoring request to send delete notify (no ISAKMP sa) src \(p.destination) dst \(sender) for SPI 0x\(hex(p.spi))") }
             return
         }
         var session = sessions[sender] ?? PeerSession(address: sender, local: p.destination, now: now, limits: limits)
@@ -756,21 +757,22 @@ struct SplitMix: Sendable {
 // MARK: Logging
 
 extension IKEManager {
-    func logInvalidSPI(destination: IPAddress, spi: UInt32, source: IPAddress, interface: String?) {
+    @discardableResult
+    func logInvalidSPI(destination: IPAddress, spi: UInt32, source: IPAddress, interface: String?) -> Bool {
         // ESP-in-UDP is reported like ESP, prot=50 (IOS after CSCsq59183).
         syslog.log(.invalidSPI(destination: destination, protocolNumber: 50, spi: spi, source: source, inputInterface: interface))
     }
 
     func logReplayError(connectionID: Int, sequence: UInt32) {
-        syslog.log(.replayError(connectionID: connectionID, sequence: sequence))
+        _ = syslog.log(.replayError(connectionID: connectionID, sequence: sequence))
     }
 
     func logMACError(connectionID: Int, local: IPAddress, remote: IPAddress, spi: UInt32, sequence: UInt32) {
-        syslog.log(.macError(connectionID: connectionID, local: local, remote: remote, spi: spi, sequence: sequence))
+        _ = syslog.log(.macError(connectionID: connectionID, local: local, remote: remote, spi: spi, sequence: sequence))
     }
 
-    func debugISAKMP(_ line: String) { syslog.debug(.cryptoISAKMP, line) }
-    func debugIPsec(_ line: String) { syslog.debug(.cryptoIPsec, line) }
+    func debugISAKMP(_ line: String) { _ = syslog.debug(.cryptoISAKMP, line) }
+    func debugIPsec(_ line: String) { _ = syslog.debug(.cryptoIPsec, line) }
 }
 
 /// An SPI as IOS prints it: upper-case hex, not zero-padded.

@@ -63,6 +63,8 @@ public struct ScenarioOptions: Sendable, Equatable {
     public var maximumSeconds = 4000.0
     public var network = IKENetwork()
     public var ikev2 = false
+    /// `debug crypto isakmp` on the router (its lines join the timeline).
+    public var debug = true
 
     public init(kind: ScenarioKind) {
         self.kind = kind

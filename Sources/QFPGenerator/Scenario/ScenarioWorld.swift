@@ -32,6 +32,7 @@ final class ScenarioWorld: @unchecked Sendable {
     var random = SystemRandomNumberGenerator()
     var spiState: UInt64 = 0x5EED
     var loggedLines = 0
+    var invalidSPIMessages = 0
     var inner: [UInt8]
     var clear: [UInt8]
     /// The step of the world: 100 ms, finer at high rates so that the rekey race's window
@@ -73,6 +74,8 @@ final class ScenarioWorld: @unchecked Sendable {
         controlPlane = ControlPlane(router: router, clock: clock, wallClock: DerivedWallClock(start: 1_795_000_000, clock: clock))
         manager = controlPlane.ike
         manager.network = options.network
+        // The timeline shows what an engineer sees with `debug crypto isakmp` on.
+        if options.debug { controlPlane.syslog.setDebug(.cryptoISAKMP, true) }
         let record = Captured()
         capture = record
         manager.onSend = { datagram, time in record.append(time, datagram) }
@@ -137,9 +140,17 @@ final class ScenarioWorld: @unchecked Sendable {
         var eventDone = false
         var upAgainAt: UInt64 = .max
         note(0, "peer \(peerAddress) starts IKE to the router (\(options.ikev2 ? "IKEv2" : "IKEv1"))")
-        var lastIKE: Bool? = nil
         while clock.now() < end {
-            clock.advance(by: .nanoseconds(Int64(step)))
+            // IKE events inside the step happen at their own times, so the timeline and the
+            // log stamps are exact.
+            let target = clock.now() &+ step
+            while let t = manager.nextTimer, t <= target {
+                if t > clock.now() { clock.advance(by: .nanoseconds(Int64(t - clock.now()))) }
+                manager.advance()
+                logNew()
+                watchIKE(clock.now())
+            }
+            clock.advance(by: .nanoseconds(Int64(target - clock.now())))
             let now = clock.now()
             pipeline.setTime(now)
             // The out-of-sync event.
@@ -161,15 +172,7 @@ final class ScenarioWorld: @unchecked Sendable {
             peer.tick(now)
             traffic(now)
             logNew()
-            let hasIKE = manager.ikeSA(peer: peerAddress)?.established == true
-            if hasIKE != lastIKE {
-                if let ike = manager.ikeSA(peer: peerAddress), hasIKE {
-                    note(now, "router: IKE SA with \(peerAddress) \(ike.version == .ikev1 ? "QM_IDLE" : "READY"), conn-id \(ike.connectionID)")
-                } else if lastIKE == true {
-                    note(now, "router: no IKE SA with \(peerAddress)")
-                }
-                lastIKE = hasIKE
-            }
+            watchIKE(now)
             if let restoredAt, eventDone, now &- restoredAt > 20_000_000_000 { break }
             if eventDone && firstLoss == nil && now > eventAt &+ 120_000_000_000 && options.kind != .rekeyRace { break }
             if options.kind == .rekeyRace && eventDone && firstLoss == nil && now > lifetimeNanoseconds &+ 60_000_000_000 { break }
@@ -191,7 +194,7 @@ final class ScenarioWorld: @unchecked Sendable {
             recoverySupport: options.cryptoConfig.recoverySupport.rawValue, keepalive: options.keepalive,
             packetsSent: sent, packetsLost: lost, blackholeSeconds: blackhole, endedBy: cause,
             invalidSPIDrops: totals.packets(.inUsV4PktSaNotFoundSpi),
-            invalidSPIMessages: controlPlane.syslog.entries.filter { $0.message.contains("RECVD_PKT_INV_SPI") }.count,
+            invalidSPIMessages: invalidSPIMessages,
             recoveryNotifiesSent: counters.recoveryNotifiesSent, recoveryNotifiesSuppressed: counters.recoveryNotifiesSuppressed,
             simulatedSeconds: Double(clock.now()) / 1e9, timeline: timeline)
     }
@@ -275,6 +278,20 @@ final class ScenarioWorld: @unchecked Sendable {
         return .renegotiated
     }
 
+    var lastIKE: Bool?
+
+    /// Notes when the router's IKE SA with the peer comes and goes.
+    func watchIKE(_ now: UInt64) {
+        let hasIKE = manager.ikeSA(peer: peerAddress)?.established == true
+        guard hasIKE != lastIKE else { return }
+        if let ike = manager.ikeSA(peer: peerAddress), hasIKE {
+            note(now, "router: IKE SA with \(peerAddress) \(ike.version == .ikev1 ? "QM_IDLE" : "READY"), conn-id \(ike.connectionID)")
+        } else if lastIKE == true {
+            note(now, "router: no IKE SA with \(peerAddress)")
+        }
+        lastIKE = hasIKE
+    }
+
     /// Copies new syslog lines into the timeline.
     func logNew() {
         let entries = controlPlane.syslog.entries
@@ -282,6 +299,9 @@ final class ScenarioWorld: @unchecked Sendable {
         guard count > loggedLines else { return }
         let fresh = entries.suffix(min(entries.count, count - loggedLines))
         loggedLines = count
-        for e in fresh { note(clock.now(), "log: " + e.line) }
+        for e in fresh {
+            if e.message.contains("%CRYPTO-4-RECVD_PKT_INV_SPI") { invalidSPIMessages += 1 }
+            note(clock.now(), "log: " + e.line)
+        }
     }
 }
