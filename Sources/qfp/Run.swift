@@ -85,6 +85,9 @@ struct Run: ParsableCommand {
         controlPlane.syslog.log("%SYS-5-CONFIG_I: Configured from \(source) by qfp run")
         let generator = TrafficGenerator(pipeline: pipeline) { RouterView(router: router) }
         try generator.startThread(source: pipeline.takeSource(0))
+        // The generator's peers answer the router's IKE: recovery, DELETE and DPD reach them.
+        let ikePeers = GeneratorIKEPeers(generator: generator)
+        controlPlane.ike.peers = ikePeers
 
         let path = socket ?? ControlSocketPath.default
         let dropCapture = DropCapture(control: pipeline.control, statistics: pipeline.statistics)
@@ -122,8 +125,10 @@ struct Run: ParsableCommand {
         controlThread.name = "qfp-control"
         controlThread.start()
         let trafficLog = Logger(label: "qfp.gen")
+        let ikeLog = Logger(label: "qfp.ike")
         while !stop.requested {
             controlPlane.tick()
+            for line in ikePeers.takeLog() { ikeLog.info("\(line)") }
             let status = generator.status()
             if status.running > 0 { trafficLog.info("\(status.logLine)") }
             stop.wait(seconds: 1)

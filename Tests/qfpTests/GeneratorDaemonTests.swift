@@ -58,6 +58,43 @@ struct GeneratorDaemonTests {
         #expect(Set(streams.compactMap { $0["name"] as? String }) == ["site-b-data", "site-c-voice", "hub-east-stale"])
     }
 
+    @Test("Invalid-SPI recovery in the daemon: IKE to the stale peers, DELETE, they renegotiate, the drops stop")
+    func recoveryEndsTheBlackhole() throws {
+        let d = try Daemon(traffic: true)
+        defer { _ = d.stop() }
+        func invalidSPIDrops() throws -> Int {
+            let text = try d.cli("show platform hardware qfp active feature ipsec datapath drops | include IN.US.V4").stdout
+            return Int(text.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "") ?? 0
+        }
+        // The blackhole forms: the stale peers' packets are drop 4.
+        var before = 0
+        for _ in 0..<40 where before == 0 {
+            before = try invalidSPIDrops()
+            usleep(100_000)
+        }
+        #expect(before > 0)
+        let configured = try d.cli("configure terminal", "crypto isakmp invalid-spi-recovery", "end")
+        #expect(configured.status == 0, "\(configured.stderr)")
+        // Both stale peers (a static crypto map peer and an sVTI peer) get an IKE SA and new SAs.
+        var isakmp = ""
+        for _ in 0..<50 {
+            isakmp = try d.cli("show crypto isakmp sa").stdout
+            if isakmp.contains("203.0.113.5 ") && isakmp.contains("203.0.113.77 ") { break }
+            usleep(100_000)
+        }
+        #expect(isakmp.contains("203.0.113.5     192.0.2.1       QM_IDLE"), "\(isakmp)")
+        #expect(isakmp.contains("203.0.113.77    192.0.2.1       QM_IDLE"), "\(isakmp)")
+        usleep(500_000)
+        let settled = try invalidSPIDrops()
+        usleep(1_500_000)
+        #expect(try invalidSPIDrops() == settled, "no more invalid SPIs once the peers renegotiated")
+        let sa = try d.cli("show crypto ipsec sa peer 203.0.113.5").stdout
+        let decaps = sa.split(separator: "\n").first { $0.contains("#pkts decaps:") }.map(String.init) ?? ""
+        #expect(!decaps.contains("#pkts decaps: 0,"), "\(sa)")
+        let status = try gen(d, ["status"]).stdout
+        #expect(status.contains("\nhub-east-stale ") && status.contains("\nvti-west-stale "), "\(status)")
+    }
+
     @Test("A one-shot run with --wait: exact counts, rate within 1%, faults on their counters")
     func oneShot() throws {
         let d = try Daemon()

@@ -14,6 +14,14 @@ public protocol IKEPeerEndpoint: AnyObject, Sendable {
     /// receives on `peerInboundSPI`.
     func established(peer: IPAddress, ike: IKESA?, routerInboundSPI: UInt32?, peerInboundSPI: UInt32?,
                      purpose: NegotiationPurpose, usableAt: UInt64)
+    /// Called when the manager is between operations (at the end of `advance()` and
+    /// `handle(_:)`): the one place a peer may call back into the manager (`peerInitiates`,
+    /// `receive`). The callbacks above run in the middle of the manager's work and must not.
+    func settle(_ manager: IKEManager)
+}
+
+extension IKEPeerEndpoint {
+    public func settle(_ manager: IKEManager) {}
 }
 
 /// Counters of the IKE model: what recovery, DPD and negotiation did, and what the limiter
@@ -156,6 +164,7 @@ public final class IKEManager: @unchecked Sendable {
             }
         }
         publish(now)
+        peers?.settle(self)
     }
 
     func interfaceName(receiving address: IPAddress, index: UInt16) -> String? {
@@ -542,6 +551,7 @@ public final class IKEManager: @unchecked Sendable {
         }
         detector.expire(now: now)
         publish(now)
+        peers?.settle(self)
     }
 
     /// When the next timer is due (the daemon and scenarios step to it).

@@ -55,6 +55,9 @@ struct StreamEngine: @unchecked Sendable {
     let id: UInt32
     let name: String
     let peerName: String
+    /// The peer's address and the SPIs the stream sends with (control side: IKE, restarts).
+    let peerAddress: IPAddress
+    let peerSPIs: [UInt32]
     // Templates: `classes` packets of `slotBytes` each, and their lengths.
     let templates: UnsafeMutableRawPointer
     let lengths: UnsafeMutablePointer<Int>
@@ -104,6 +107,7 @@ struct StreamEngine: @unchecked Sendable {
         self.id = id
         name = stream.name
         peerName = view.name
+        peerAddress = view.address
         self.inputInterface = inputInterface
 
         // SAs.
@@ -125,6 +129,7 @@ struct StreamEngine: @unchecked Sendable {
         var slots: [Int] = []
         for i in indices { slots.append(try store.slot(peer: view.address, spi: view.sas[i].spi)) }
         saCount = indices.count
+        peerSPIs = indices.map { view.sas[$0].spi }
         spis = .allocate(capacity: max(indices.count, 1))
         spis.initialize(from: indices.map { view.sas[$0].spi }, count: indices.count)
         sequenceSlots = .allocate(capacity: max(indices.count, 1))

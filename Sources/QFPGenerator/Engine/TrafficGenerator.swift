@@ -34,6 +34,17 @@ public final class TrafficGenerator: @unchecked Sendable {
         let sequences = SequenceStore()
         /// Names of streams started and not yet stopped (running or finished).
         var streams: Set<String> = []
+        /// What each of them was started from: its profile, its stream and its peer's address.
+        var started: [String: StartedStream] = [:]
+    }
+
+    /// A stream as started: enough to restart it with other SPIs.
+    public struct StartedStream: Sendable, Equatable {
+        public var profile: TrafficProfile
+        public var stream: TrafficProfile.Stream
+        public var peer: IPAddress
+        /// The SPIs its peer sends with.
+        public var spis: [UInt32]
     }
     let mailbox = Mutex(Mailbox())
     let control = Mutex(ControlState())
@@ -132,7 +143,10 @@ public final class TrafficGenerator: @unchecked Sendable {
                     throw GeneratorError("cannot write the capture: \(error)")
                 }
             }
-            for s in selected { state.streams.insert(s.name) }
+            for (s, engine) in zip(selected, built) {
+                state.streams.insert(s.name)
+                state.started[s.name] = StartedStream(profile: profile, stream: s, peer: engine.peerAddress, spis: engine.peerSPIs)
+            }
             mailbox.withLock {
                 $0.add += built
                 if let capture { $0.captures.append(capture) }
@@ -152,13 +166,41 @@ public final class TrafficGenerator: @unchecked Sendable {
                 throw GeneratorError("no stream named '\(n)' is running (running: \(state.streams.sorted().joined(separator: ", ")))")
             }
             let stopped = names.isEmpty ? state.streams.sorted() : names
-            for n in stopped { state.streams.remove(n) }
+            for n in stopped {
+                state.streams.remove(n)
+                state.started[n] = nil
+            }
             mailbox.withLock {
                 if names.isEmpty { $0.removeAll = true } else { $0.remove.formUnion(names) }
             }
             mailboxVersion.add(1, ordering: .releasing)
             return stopped
         }
+    }
+
+    /// The streams started (and not stopped) whose peer is `address`.
+    public func streams(ofPeer address: IPAddress) -> [StartedStream] {
+        control.withLock { $0.started.values.filter { $0.peer == address }.sorted { $0.stream.name < $1.stream.name } }
+    }
+
+    /// Whether a started stream's peer is `address`.
+    public func hasPeer(_ address: IPAddress) -> Bool {
+        control.withLock { $0.started.values.contains { $0.peer == address } }
+    }
+
+    /// Restarts a stream with its peer now believing in `spis` (an emulated peer that
+    /// renegotiated its SAs). Its sequence numbers continue per (peer, SPI).
+    public func restart(_ started: StartedStream, spis: [UInt32]) throws(GeneratorError) {
+        var profile = started.profile
+        guard let i = profile.peers.firstIndex(where: { $0.name == started.stream.peer }) else {
+            throw GeneratorError("stream '\(started.stream.name)': no peer named '\(started.stream.peer)'")
+        }
+        profile.peers[i].sas = spis.map { .spi($0) }
+        var stream = started.stream
+        stream.spis = nil
+        if let j = profile.streams.firstIndex(where: { $0.name == stream.name }) { profile.streams[j] = stream }
+        _ = try? stop([started.stream.name])
+        try start(profile, streams: [stream.name])
     }
 
     /// The latest published statistics.
