@@ -13,7 +13,8 @@ struct QFP: ParsableCommand {
             2 workers, 100,000 inbound SAs, 64-byte ESP, 5% unknown SPIs. `qfp run` starts the \
             emulated router (with the embedded traffic when it has no --config); `qfp cli` and \
             `qfp shell` talk to it like an IOS console; `qfp gen` starts and stops traffic in it, \
-            `qfp capture` captures its drops; `qfp replay` runs a capture through a router.
+            `qfp capture` captures its drops; `qfp replay` runs a capture through a router; \
+            `qfp scenario` reproduces an SA desynchronisation on the virtual clock.
             """,
         subcommands: [Bench.self, Run.self, CLI.self, Shell.self, GenerateCommand.self, Replay.self, CaptureCommand.self, ScenarioCommand.self],
         defaultSubcommand: Bench.self

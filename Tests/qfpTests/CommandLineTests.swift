@@ -45,3 +45,53 @@ struct CommandLineTests {
         #expect(u.status != 0 && u.stderr.contains("teleport"))
     }
 }
+
+@Suite("qfp scenario")
+struct ScenarioCommandTests {
+    @Test("--json: the documented fields; the text form shows the timeline and figures")
+    func json() throws {
+        let r = try runQFP(["scenario", "missed-delete", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["ended_by"] as? String == "recovery")
+        #expect((object["packets_lost"] as? Int ?? 0) > 0)
+        #expect((object["blackhole_seconds"] as? Double ?? 99) < 2)
+        let text = try runQFP(["scenario", "peer-reload", "--crypto-config", "svti", "--recovery", "on"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("crypto config svti (invalid-spi-recovery support: yes), crypto isakmp invalid-spi-recovery on"))
+        #expect(text.stdout.contains("%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=192.0.2.1, prot=50"))
+        #expect(text.stdout.contains("ended by                              recovery\n"))
+    }
+
+    @Test("--write: the router's IKE messages as a pcap")
+    func write() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("qfp-scenario-cli-\(getpid()).pcap").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try runQFP(["scenario", "peer-reload", "--recovery", "on", "--write", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(bytes.count > 24 + 16 + 28, "a pcap header and at least one IKE datagram")
+        #expect(bytes.prefix(4) == Data([0x4D, 0x3C, 0xB2, 0xA1]) || bytes.prefix(4) == Data([0xA1, 0xB2, 0x3C, 0x4D]))
+    }
+
+    @Test("bad input: an error naming the option, non-zero exit", arguments: [
+        (["scenario", "nonsense"], "unknown scenario 'nonsense'"),
+        (["scenario", "peer-reload", "--crypto-config", "vti"], "--crypto-config must be one of"),
+        (["scenario", "peer-reload", "--recovery", "maybe"], "--recovery must be on or off"),
+        (["scenario", "peer-reload", "--lifetime", "5"], "--lifetime must be in 120...86400"),
+        (["scenario", "peer-reload", "--loss", "120"], "--loss must be in 0...100"),
+    ])
+    func badInput(arguments: [String], message: String) throws {
+        let r = try runQFP(arguments)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+    }
+
+    @Test("a keepalive the configuration refuses is reported with the configuration error")
+    func badKeepalive() throws {
+        let r = try runQFP(["scenario", "dead-peer", "--keepalive", "5 2"])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("qfp: scenario dead-peer: scenario configuration refused:"), "\(r.stderr)")
+        #expect(r.stderr.contains("crypto isakmp keepalive 5 2"))
+    }
+}

@@ -182,7 +182,7 @@ final class ScenarioWorld: @unchecked Sendable {
         var blackhole = 0.0
         if let first = firstLoss, let last = lastLoss { blackhole = Double(last &- first &+ step) / 1e9 }
         let cause: BlackholeEnd = firstLoss == nil ? .none : (restoredAt == nil ? .never : (endCause ?? .recovery))
-        if let restoredAt { note(restoredAt, "traffic flows both ways again (ended by \(cause.rawValue))") }
+        if let restoredAt { note(restoredAt, "traffic flows again (ended by \(cause.rawValue))") }
         else if firstLoss != nil { note(clock.now(), "still blackholed when the scenario stops") }
         timeline.sort { $0.seconds < $1.seconds }
         let counters = manager.currentCounters
