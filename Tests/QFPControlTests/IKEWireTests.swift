@@ -4,17 +4,6 @@ import QFPControl
 import QFPDataplane
 import Testing
 
-/// A seeded generator, so failures reproduce.
-private struct WireRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private func hex(_ text: String) -> [UInt8] {
     let digits = text.filter(\.isHexDigit)
@@ -222,7 +211,7 @@ struct IKEWireTests {
 
     // MARK: Properties
 
-    fileprivate func randomMessage(_ rng: inout WireRandom) -> IKEMessage {
+    fileprivate func randomMessage(_ rng: inout SplitMix) -> IKEMessage {
         let body: IKEMessage.Body = switch Int.random(in: 0..<5, using: &rng) {
         case 0: .deleteESP(spis: (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt32.random(in: .min ... .max, using: &rng) })
         case 1: .deleteIKE
@@ -236,13 +225,13 @@ struct IKEWireTests {
                           fromInitiator: Bool.random(using: &rng), isResponse: Bool.random(using: &rng), body: body)
     }
 
-    fileprivate func randomAddress(_ rng: inout WireRandom, v4: Bool) -> IPAddress {
+    fileprivate func randomAddress(_ rng: inout SplitMix, v4: Bool) -> IPAddress {
         v4 ? IPAddress(ipv4: UInt32.random(in: .min ... .max, using: &rng)) : IPAddress(high: rng.next(), low: rng.next())
     }
 
     @Test("decode(encode(m)) == canonical(m), and the same through a datagram, over random messages")
     func roundTrip() throws {
-        var rng = WireRandom(state: 0x1CE)
+        var rng = SplitMix(seed: 0x1CE)
         let ports: [UInt16] = [500, 4500, 1024, 61_000]
         for _ in 0..<2_000 {
             let m = randomMessage(&rng)
@@ -263,7 +252,7 @@ struct IKEWireTests {
 
     @Test("Arbitrary and mutated input never traps")
     func fuzz() {
-        var rng = WireRandom(state: 0xF022)
+        var rng = SplitMix(seed: 0xF022)
         var decoded = 0
         for _ in 0..<20_000 {
             let bytes = (0..<Int.random(in: 0...120, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -328,7 +317,7 @@ struct IKEWireTests {
     }
 
     /// tshark's fields, one row per packet, columns split on `|`, repeated values joined by `;`.
-    func tsharkFields(_ file: String, _ fields: [String], options: [String] = []) throws -> [[String]] {
+    static func tsharkFields(_ file: String, _ fields: [String], options: [String] = []) throws -> [[String]] {
         let tshark = try #require(Self.tshark, "tshark is missing: run Tools/setup --test")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tshark)
@@ -385,7 +374,7 @@ struct IKEWireTests {
                       "_ws.malformed", "_ws.expert.message"]
         let options = [IKEWire.tsharkDecryptionOption(initiatorSPI: Self.icookie, responderSPI: Self.rcookie),
                        "ip.check_checksum:TRUE", "udp.check_checksum:TRUE"]
-        let rows = try tsharkFields(file, fields, options: options)
+        let rows = try Self.tsharkFields(file, fields, options: options)
         try #require(rows.count == datagrams.count, "\(rows)")
         let cookies = "01020304050607081112131415161718"
         for (i, row) in rows.enumerated() {

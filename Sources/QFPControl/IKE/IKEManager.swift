@@ -749,11 +749,12 @@ public final class IKEManager: @unchecked Sendable {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for SPIs, cookies and loss decisions.
-struct SplitMix: Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+/// A small deterministic generator (SplitMix64) for SPIs, cookies and loss decisions, and for
+/// tests that must reproduce.
+public struct SplitMix: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -761,7 +762,7 @@ struct SplitMix: Sendable {
         return z ^ (z >> 31)
     }
     /// A uniform double in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 // MARK: Logging
