@@ -43,9 +43,13 @@ struct IKECommandTests {
         #expect(out.contains("192.0.2.1       198.51.100.7    QM_IDLE"), "\(out)")
         let ipsec = session.execute("show crypto ipsec sa").output
         #expect(ipsec.contains("current outbound spi: 0x70000001(1879048193)"), "\(ipsec)")
+        let crypto = session.execute("show crypto session").output
+        #expect(crypto.contains("Session status: UP-ACTIVE"), "\(crypto)")
+        #expect(crypto.contains("  IKEv1 SA: local 192.0.2.1/500 remote 198.51.100.7/500 Active"), "\(crypto)")
         #expect(!session.execute("clear crypto isakmp").failed)
         run(r, seconds: 1)
         #expect(!session.execute("show crypto isakmp sa").output.contains("QM_IDLE"))
+        #expect(session.execute("show crypto session").output.contains("Session status: UP-NO-IKE"))
         #expect(endpoint.delivered.last?.body == .deleteIKE)
     }
 

@@ -100,10 +100,12 @@ enum ControlPlaneSnapshots {
     /// The IKE model's IKEv2 SAs.
     static func ikev2SA(_ cp: ControlPlane) -> CryptoIKEv2SASnapshot { CryptoIKEv2SASnapshot(sas: cp.ike.snapshot.ikev2) }
 
-    /// One session per peer of an interface: UP-NO-IKE when its SAs are installed without IKE
-    /// (manual keying), DOWN when it has none.
+    /// One session per peer of an interface: UP-ACTIVE with an IKE SA and IPsec SAs,
+    /// UP-NO-IKE when its SAs are installed without IKE (manual keying, or the IKE SA is gone),
+    /// UP-IDLE with an IKE SA and no IPsec SA, DOWN with neither.
     static func sessions(_ cp: ControlPlane) -> CryptoSessionTableSnapshot {
         let plan = cp.router.plan
+        let ike = cp.ike.snapshot.sessions
         var sessions: [CryptoSessionSnapshot] = []
         var index: [String: Int] = [:]
         for flow in plan.flows {
@@ -124,17 +126,18 @@ enum ControlPlaneSnapshots {
                 activeSAs: inbound.count + (outbound == nil ? 0 : 1),
                 inbound: .init(packets: c.decaps, drops: c.receiveErrors, remainingKilobytes: kilobytes, remainingSeconds: seconds),
                 outbound: .init(packets: c.encaps, drops: c.sendErrors, remainingKilobytes: kilobytes, remainingSeconds: seconds))
+            let ikeSA = ike[peer]
+            let status: CryptoSessionSnapshot.Status = hasSAs ? (ikeSA == nil ? .upNoIKE : .upActive) : (ikeSA == nil ? .down : .upIdle)
             if let i = index[key] {
                 sessions[i].ipsecFlows.append(ipsecFlow)
-                if !inbound.isEmpty || outbound != nil { sessions[i].status = .upNoIKE }
+                if hasSAs { sessions[i].status = status }
             } else {
                 index[key] = sessions.count
                 sessions.append(CryptoSessionSnapshot(
-                    interface: flow.interface, uptimeSeconds: age,
-                    status: inbound.isEmpty && outbound == nil ? .down : .upNoIKE,
+                    interface: flow.interface, uptimeSeconds: age, status: status,
                     // Phase1_id is the peer's IKE identity; without an IKE SA there is none.
-                    peer: peer.description, phase1ID: "(none)", sessionID: sessions.count,
-                    ikeSAs: [], ipsecFlows: [ipsecFlow]))
+                    peer: peer.description, phase1ID: ikeSA == nil ? "(none)" : peer.description, sessionID: sessions.count,
+                    ikeSAs: ikeSA.map { [$0] } ?? [], ipsecFlows: [ipsecFlow]))
             }
         }
         return CryptoSessionTableSnapshot(sessions: sessions)

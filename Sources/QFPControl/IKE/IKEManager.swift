@@ -70,6 +70,8 @@ public struct IKEModelSnapshot: Sendable, Equatable {
     public var ikev2: [IKEv2SASnapshot] = []
     public var suspects: [SuspectFlowReport] = []
     public var counters = IKECounters()
+    /// Established IKE SAs by peer address, as `show crypto session` prints them.
+    public var sessions: [IPAddress: CryptoSessionSnapshot.IKESA] = [:]
     public init() {}
 }
 
@@ -705,6 +707,13 @@ public final class IKEManager: @unchecked Sendable {
                     localID: ike.local.description, remoteID: ike.remote.description,
                     dpdIntervalSeconds: dpdSettings(ike.remote)?.seconds ?? 0, dpdRetrySeconds: dpdSettings(ike.remote)?.retry ?? 0,
                     initiator: ike.routerInitiated))
+            }
+            if ike.established {
+                let age = (now &- ike.createdAt) / 1_000_000_000
+                s.sessions[session.address] = CryptoSessionSnapshot.IKESA(
+                    version: Int(ike.version.rawValue), localAddress: ike.local.description, remoteAddress: ike.remote.description,
+                    capabilities: dpdSettings(ike.remote) == nil ? "" : "D", connectionID: ike.connectionID,
+                    remainingSeconds: ike.lifetimeSeconds > age ? ike.lifetimeSeconds - age : 0)
             }
             sessionID += 1
         }
