@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "QFPDataplane", package: "qfp"),
                 .product(name: "QFPGenerator", package: "qfp"),
+                .product(name: "QFPControl", package: "qfp"),
             ],
             path: "Benchmarks/DataplaneBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

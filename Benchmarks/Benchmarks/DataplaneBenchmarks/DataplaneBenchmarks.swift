@@ -1,4 +1,5 @@
 import Benchmark
+import QFPControl
 import QFPDataplane
 import QFPGenerator
 
@@ -80,6 +81,24 @@ let benchmarks: @Sendable () -> Void = {
             let r = try ThroughputRun.run(w)
             benchmark.measurement(.custom("Mpps per worker", polarity: .prefersLarger, useScalingFactor: false),
                                   Int(r.mppsTotal / Double(workers)))
+        }
+    }
+
+    // Control plane (not a hot path; it allocates): the punt records of an invalid-SPI flood
+    // through the IKE model — syslog (rate-limited), blackhole detector, recovery decision —
+    // 1,000 punts from 1,000 senders per iteration, the worst case for the per-flow state.
+    Benchmark("ControlPlane.InvalidSPIPunts.1000senders",
+              configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .kilo),
+              closure: { benchmark, fixture in
+                  for _ in benchmark.scaledIterations { fixture.flood() }
+              },
+              setup: { try PuntFixture() })
+
+    // A scenario end to end: an hour of SA lifetime (peer-reload, recovery off, 20 pps) on the
+    // virtual clock, through the real data plane. Reported per run.
+    Benchmark("Scenario.peerReload.1hour", configuration: .init(metrics: [.wallClock], maxDuration: .seconds(30), maxIterations: 5)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try ScenarioRunner.run(ScenarioOptions(kind: .peerReload)))
         }
     }
 }
@@ -201,5 +220,37 @@ final class GeneratorFixture {
     func step() {
         pipeline.withSource { blackHole(generator.step(&$0, now: 1)) }
         blackHole(pipeline.drain())
+    }
+}
+
+
+/// The daemon's control plane on a manual pipeline, and a batch of invalid-SPI punts.
+final class PuntFixture {
+    let pipeline: ManualPipeline
+    let controlPlane: ControlPlane
+    let punts: [PuntRecord]
+    let clock = VirtualClock()
+
+    init() throws {
+        pipeline = try ManualPipeline()
+        guard case let .success(loaded) = ConfigurationLanguage.shared.load(
+            RecoveryMatrixConfigurations.text(.dynamicMap, recovery: true), source: "bench") else {
+            fatalError("the benchmark configuration does not load")
+        }
+        let router = try Router(pipeline: pipeline.pipeline, clock: clock, configuration: loaded.configuration)
+        controlPlane = ControlPlane(router: router, clock: clock, wallClock: DerivedWallClock(start: 0, clock: clock))
+        punts = (0..<1000).map { i in
+            var r = PuntRecord(kind: .invalidSPI, worker: 0, time: 0)
+            r.spi = 0x1000_0000 + UInt32(i)
+            r.source = IPAddress(ipv4: 0xC633_6400 + UInt32(i))
+            r.destination = RecoveryMatrixConfigurations.routerAddress
+            r.protocolNumber = 50
+            return r
+        }
+    }
+
+    func flood() {
+        clock.advance(by: .milliseconds(1))
+        controlPlane.ike.handle(punts)
     }
 }

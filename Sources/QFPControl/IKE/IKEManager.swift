@@ -138,7 +138,18 @@ public final class IKEManager: @unchecked Sendable {
     /// The model as the show commands print it.
     public var snapshot: IKEModelSnapshot { published.withLock { $0 } }
 
-    var configuration: RouterConfiguration { router.configuration }
+    /// The running configuration and plan, cached until the router's configuration changes
+    /// (classifying every punt against a fresh copy would cost more than the rest of its work).
+    var cached: (generation: UInt64, configuration: RouterConfiguration, plan: DataplanePlan)?
+    var current: (configuration: RouterConfiguration, plan: DataplanePlan) {
+        let generation = router.generation
+        if let c = cached, c.generation == generation { return (c.configuration, c.plan) }
+        let fresh = router.configurationAndPlan
+        cached = fresh
+        return (fresh.configuration, fresh.plan)
+    }
+    var configuration: RouterConfiguration { current.configuration }
+    var plan: DataplanePlan { current.plan }
 
     // MARK: Punts
 
@@ -197,7 +208,7 @@ public final class IKEManager: @unchecked Sendable {
             return
         }
         let c = configuration
-        let who = SenderClassification.classify(sender: sender, local: p.destination, configuration: c, plan: router.plan)
+        let who = SenderClassification.classify(sender: sender, local: p.destination, configuration: c, plan: plan)
         guard c.control.invalidSPIRecovery, who.recoveryPossible else {
             counters.ignoredNoIKESA &+= 1
             // The debug line accompanies the (rate-limited) syslog message, as in IOS captures.
@@ -269,13 +280,13 @@ public final class IKEManager: @unchecked Sendable {
 
     func acquire(binding: UInt32, now: UInt64) {
         guard let key = router.flowKey(binding: binding),
-              let flow = router.plan.flows.first(where: { $0.bindingKey == key }), let peer = flow.peer,
+              let flow = plan.flows.first(where: { $0.bindingKey == key }), let peer = flow.peer,
               !flow.manual else { return }
         var session = sessions[peer] ?? PeerSession(address: peer, local: flow.localAddress, now: now, limits: limits)
         guard session.negotiation == nil else { return }
         let hasIKE = session.ike?.established == true
         if hasIKE && session.children.contains(where: { $0.flowKey == key && !$0.superseded }) { return }
-        let who = SenderClassification.classify(sender: peer, local: flow.localAddress, configuration: configuration, plan: router.plan)
+        let who = SenderClassification.classify(sender: peer, local: flow.localAddress, configuration: configuration, plan: plan)
         startNegotiation(&session, purpose: .acquire, routerInitiated: true, createsIKESA: !hasIKE,
                          version: session.ike?.version ?? (who.ikev2 ? .ikev2 : .ikev1), flowKey: key, now: now)
         sessions[peer] = session
@@ -326,7 +337,7 @@ public final class IKEManager: @unchecked Sendable {
             // Collision: the router's own exchange wins; the peer's is dropped (it retries).
             return false
         }
-        let who = SenderClassification.classify(sender: peer, local: local, configuration: configuration, plan: router.plan)
+        let who = SenderClassification.classify(sender: peer, local: local, configuration: configuration, plan: plan)
         startNegotiation(&session, purpose: purpose, routerInitiated: false, createsIKESA: createsIKESA, version: version,
                          flowKey: who.flowKey ?? "dynamic \(peer)", peerInboundSPI: peerInboundSPI, now: now)
         sessions[peer] = session
@@ -395,8 +406,8 @@ public final class IKEManager: @unchecked Sendable {
             return
         }
         let key = n.flowKey ?? SenderClassification.classify(sender: peer, local: session.local, configuration: configuration,
-                                                              plan: router.plan).flowKey ?? "dynamic \(peer)"
-        let flow = router.plan.flows.first { $0.bindingKey == key }
+                                                              plan: plan).flowKey ?? "dynamic \(peer)"
+        let flow = plan.flows.first { $0.bindingKey == key }
         let lifetime = UInt64(flow?.lifetimeSeconds ?? configuration.lifetimeSeconds)
         let inbound = freshSPI()
         let outbound = n.peerInboundSPI ?? freshSPI()
@@ -687,7 +698,6 @@ public final class IKEManager: @unchecked Sendable {
     func publish(_ now: UInt64) {
         var s = IKEModelSnapshot()
         s.counters = counters
-        let c = configuration
         var sessionID = 1
         for session in sessions.values.sorted(by: { $0.address < $1.address }) {
             guard let ike = session.ike else { continue }
@@ -717,7 +727,7 @@ public final class IKEManager: @unchecked Sendable {
             }
             sessionID += 1
         }
-        let plan = router.plan
+        let (c, plan) = current
         for f in detector.suspects {
             let who = SenderClassification.classify(sender: f.source, local: f.destination, configuration: c, plan: plan)
             let hasIKE = sessions[f.source]?.ike?.established == true
@@ -791,8 +801,13 @@ extension IKEManager {
         _ = syslog.log(.macError(connectionID: connectionID, local: local, remote: remote, spi: spi, sequence: sequence))
     }
 
-    func debugISAKMP(_ line: String) { _ = syslog.debug(.cryptoISAKMP, line) }
-    func debugIPsec(_ line: String) { _ = syslog.debug(.cryptoIPsec, line) }
+    // The line is only built when its debug is on.
+    func debugISAKMP(_ line: @autoclosure () -> String) {
+        if syslog.debugs.contains(.cryptoISAKMP) { _ = syslog.debug(.cryptoISAKMP, line()) }
+    }
+    func debugIPsec(_ line: @autoclosure () -> String) {
+        if syslog.debugs.contains(.cryptoIPsec) { _ = syslog.debug(.cryptoIPsec, line()) }
+    }
 }
 
 /// An SPI as IOS prints it: upper-case hex, not zero-padded.

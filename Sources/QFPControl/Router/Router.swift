@@ -33,6 +33,8 @@ public final class Router: @unchecked Sendable {
         var outbound: [DataplanePlan.ManualSA: InstalledSA] = [:]
         var nextConnectionID = 2001
         var lastChange: UInt64 = 0
+        /// Incremented by every configuration change (caches of the configuration check it).
+        var generation: UInt64 = 0
         /// SAs negotiated by IKE (not in the configuration), by flow binding key.
         var negotiated: [String: NegotiatedSAs] = [:]
     }
@@ -61,6 +63,14 @@ public final class Router: @unchecked Sendable {
     /// The current plan (flows, policies, endpoints).
     public var plan: DataplanePlan { state.withLock { $0.plan } }
 
+    /// The running configuration and its plan, read together, with the generation they belong to.
+    public var configurationAndPlan: (generation: UInt64, configuration: RouterConfiguration, plan: DataplanePlan) {
+        state.withLock { ($0.generation, $0.configuration, $0.plan) }
+    }
+
+    /// Changes with every configuration change.
+    public var generation: UInt64 { state.withLock { $0.generation } }
+
     /// Control-clock time of the last configuration change.
     public var lastChange: UInt64 { state.withLock { $0.lastChange } }
 
@@ -83,6 +93,7 @@ public final class Router: @unchecked Sendable {
             s.configuration = configuration
             s.plan = plan
             s.lastChange = clock.now()
+            s.generation &+= 1
         }
     }
 
