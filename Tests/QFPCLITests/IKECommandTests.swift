@@ -53,6 +53,32 @@ struct IKECommandTests {
         #expect(endpoint.delivered.last?.body == .deleteIKE)
     }
 
+    @Test("show crypto ikev2 sa lists an IKEv2 SA negotiated with a peer an ikev2 profile matches: READY")
+    func ikev2() throws {
+        let text = RecoveryMatrixConfigurations.text(.staticMap, recovery: false).replacingOccurrences(
+            of: "crypto ipsec transform-set TS", with: """
+            crypto ikev2 profile IKEV2
+             match identity remote address 198.51.100.7 255.255.255.255
+             authentication remote pre-share
+             authentication local pre-share
+             dpd 10 3 periodic
+            !
+            crypto ipsec transform-set TS
+            """)
+        let r = try TestRouter(configuration: text)
+        let endpoint = AnsweringPeer()   // the manager holds its peers weakly
+        r.controlPlane.ike.peers = endpoint
+        r.controlPlane.ike.peerInitiates(from: peer, to: router, version: .ikev2, createsIKESA: true, peerInboundSPI: 0x7000_0002)
+        run(r, seconds: 1)
+        let session = CLISession(controlPlane: r.controlPlane, interactive: false)
+        let out = session.execute("show crypto ikev2 sa").output
+        #expect(out.contains("192.0.2.1/500         198.51.100.7/500      none/none            READY"), "\(out)")
+        #expect(session.execute("show crypto isakmp sa").output.contains("IPv4 Crypto ISAKMP SA") && !session.execute("show crypto isakmp sa").output.contains("QM_IDLE"))
+        let detail = session.execute("show crypto ikev2 sa detail").output
+        #expect(detail.contains("DPD configured for 10 seconds, retry 3"), "\(detail)")
+        withExtendedLifetime(endpoint) {}
+    }
+
     @Test("show qfp invalid-spi: a recurring invalid SPI is listed with its cause and remedy; the counters add up")
     func blackholeDetector() throws {
         let r = try TestRouter(configuration: RecoveryMatrixConfigurations.text(.dynamicMap, recovery: true))
