@@ -1,3 +1,4 @@
+import Foundation
 import QFPCLI
 import QFPControl
 import QFPDataplane
@@ -30,7 +31,10 @@ final class CommandHarness {
         defaults = configuration
         let clock = VirtualClock()
         let router = try! Router(pipeline: pipeline.pipeline, clock: clock, configuration: configuration)
-        let controlPlane = ControlPlane(router: router, clock: clock, wallClock: DerivedWallClock(start: 1_774_051_200, clock: clock))
+        // `| append bootflash:…` and `| redirect` write here, never into the user's state directory.
+        let flash = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("qfp-fuzz-bootflash-\(getpid())")
+        let controlPlane = ControlPlane(router: router, clock: clock, wallClock: DerivedWallClock(start: 1_774_051_200, clock: clock),
+                                        flashRoot: flash)
         session = CLISession(controlPlane: controlPlane, interactive: false)
         settle()
     }
@@ -38,6 +42,8 @@ final class CommandHarness {
     func settle() {
         _ = pipeline.drain()
         for w in 0..<pipeline.workers.count { _ = pipeline.takeTransmitted(worker: w) }
+        // Punts (invalid SPIs, acquires) go through the IKE model, requests queued by `clear`.
+        _ = session.controlPlane.serviceDataplane()
     }
 
     func configuration(_ text: String) {
@@ -72,6 +78,7 @@ final class CommandHarness {
             fatalError("the default configuration no longer applies after: \(text.debugDescription): \(error)")
         }
         session.controlPlane.syslog.clear()
+        session.controlPlane.syslog.undebugAll()
         session.terminalLength = 0
         session.terminalWidth = 80
         settle()

@@ -76,6 +76,51 @@ func writeCommandSeeds(to directory: String) throws {
          deny tcp 10.0.0.0 0.0.0.255 any
         end
         """,
+        """
+        hostname cp
+        service timestamps debug datetime msec localtime show-timezone year
+        service timestamps log uptime
+        logging buffered 65536 informational
+        logging host 192.0.2.99 transport udp port 5514
+        logging trap warnings
+        crypto isakmp policy 10
+         encr aes 256
+         hash sha256
+         authentication pre-share
+         group 14
+         lifetime 3600
+        crypto isakmp key 0 cisco123 address 0.0.0.0 0.0.0.0 no-xauth
+        crypto isakmp invalid-spi-recovery
+        crypto isakmp keepalive 10 3 periodic
+        crypto ikev2 proposal PROP
+         encryption aes-cbc-256
+         integrity sha256
+         group 14
+        crypto ikev2 policy POL
+         proposal PROP
+        crypto ikev2 keyring KR
+         peer P1
+          address 198.51.100.7
+          pre-shared-key cisco123
+        crypto ikev2 profile IKEV2
+         match identity remote address 198.51.100.7 255.255.255.255
+         authentication remote pre-share
+         authentication local pre-share
+         keyring local KR
+         dpd 10 2 on-demand
+        crypto ipsec client ezvpn EZ
+         connect manual
+         group G key K
+         mode network-extension
+         peer 203.0.113.1
+        event manager applet INV-SPI-CATCH
+         event syslog occurs 1 period 60 pattern "RECVD_PKT_INV_SPI" maxrun 60
+         action 1.0 cli command "enable"
+         action 2.0 cli command "show crypto ipsec sa | append bootflash:invspi.txt"
+         action 3.0 regexp "spi=(0x[0-9A-F]+)" "$_syslog_msg" match spi
+         action 4.0 syslog msg "captured invalid SPI $spi"
+        end
+        """,
     ]
     let sessions = [
         "show platform hardware qfp active statistics drop\nsh plat hard qfp act stat drop all | i Ipsec\nshow platform hardware qfp active statistics drop clear",
@@ -85,6 +130,9 @@ func writeCommandSeeds(to directory: String) throws {
         "show logging | count SYS\nclear logging\nshow running-config | section interface\nshow version | include uptime\nshow clock",
         "show platform hardware qfp active feature ipsec sa 2001\nshow platform hardware qfp active feature ipsec state\nshow platform hardware qfp active datapath utilization\nsh plat hard qfp act stat drop worker 1",
         "configure terminal\nhostname x\ncrypto map OUTSIDE 40 ipsec-manual\n set peer 198.51.100.11\n set session-key inbound esp 5000 cipher 00\n set session-key outbound esp 6000 cipher 00\n match address 120\nexit\naccess-list 120 permit ip any any\ndo show crypto ipsec sa | i spi\nno crypto map OUTSIDE 40\nend",
+        "debug crypto isakmp\ndebug crypto ipsec\nshow debugging\nshow qfp invalid-spi\nshow qfp invalid-spi | json\nundebug all",
+        "conf t\ncrypto isakmp invalid-spi-recovery\ncrypto isakmp keepalive 10 2\nevent manager applet A\n event none\n action 1 syslog msg \"hi $x\"\nend\nevent manager run A\nshow logging | i HA_EM",
+        "show crypto session | redirect bootflash:s.txt\nmore bootflash:s.txt\nshow clock | append bootflash:s.txt\nmore bootflash:../etc/passwd",
         "conf t\ninterface Tunnel5\n tunnel mode ipsec ipv6\n tunnel destination 2001:db8::9\n ipv6 address 2001:db8:5::1/64\n no tunnel protection ipsec profile VTI-PROFILE\nend\nterminal length 0",
     ]
     var n = 0
@@ -109,6 +157,14 @@ func writeCommandSeeds(to directory: String) throws {
         "ip access-list extended", "permit", "deny", "host", "any", "eq", "range", "ip route", "| include", "| exclude",
         "| begin", "| section", "| count", "| json", "| i", "?", "\t", "_", "0.0.0.255", "255.255.255.0", "198.51.100.7",
         "2001:db8::1", "4294967295", "65535",
+        "crypto isakmp policy", "encr", "hash sha256", "authentication pre-share", "group 14", "lifetime", "crypto isakmp key",
+        "invalid-spi-recovery", "keepalive", "periodic", "on-demand", "crypto ikev2 proposal", "crypto ikev2 policy",
+        "crypto ikev2 keyring", "crypto ikev2 profile", "match identity remote address", "keyring local", "dpd",
+        "crypto ipsec client ezvpn", "service timestamps", "datetime msec", "uptime", "logging buffered", "logging host",
+        "logging trap", "event manager applet", "event syslog", "occurs", "period", "pattern", "maxrun", "ratelimit",
+        "event none", "event timer countdown time", "action", "cli command", "syslog msg", "regexp", "puts", "set",
+        "\"", "$_syslog_msg", "$_cli_result", "debug crypto isakmp", "undebug all", "show debugging", "event manager run",
+        "| append bootflash:", "| redirect bootflash:", "more bootflash:", "show qfp invalid-spi",
     ]
     let dictionary = words.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
     try (dictionary.joined(separator: "\n") + "\n").write(toFile: directory + ".dict", atomically: true, encoding: .utf8)
