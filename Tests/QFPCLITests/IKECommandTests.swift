@@ -53,6 +53,23 @@ struct IKECommandTests {
         #expect(endpoint.delivered.last?.body == .deleteIKE)
     }
 
+    @Test("A dynamic crypto map's peer, known only through IKE, is listed by show crypto ipsec sa")
+    func dynamicPeer() throws {
+        let r = try TestRouter(configuration: RecoveryMatrixConfigurations.text(.dynamicMap, recovery: false))
+        let endpoint = AnsweringPeer()
+        r.controlPlane.ike.peers = endpoint
+        let session = CLISession(controlPlane: r.controlPlane, interactive: false)
+        #expect(!session.execute("show crypto ipsec sa").output.contains("current_peer 198.51.100.7"))
+        r.controlPlane.ike.peerInitiates(from: peer, to: router, version: .ikev1, createsIKESA: true, peerInboundSPI: 0x7000_0003)
+        run(r, seconds: 1)
+        let out = session.execute("show crypto ipsec sa").output
+        #expect(out.contains("interface: GigabitEthernet1\n    Crypto map tag: OUTSIDE, local addr 192.0.2.1"), "\(out)")
+        #expect(out.contains("   current_peer 198.51.100.7 port 500"), "\(out)")
+        #expect(out.contains("     current outbound spi: 0x70000003(1879048195)"), "\(out)")
+        let inbound = try #require(endpoint.routerInbound)
+        #expect(out.contains("      spi: 0x\(String(inbound, radix: 16, uppercase: true))(\(inbound))"), "\(out)")
+    }
+
     @Test("show crypto ikev2 sa lists an IKEv2 SA negotiated with a peer an ikev2 profile matches: READY")
     func ikev2() throws {
         let text = RecoveryMatrixConfigurations.text(.staticMap, recovery: false).replacingOccurrences(

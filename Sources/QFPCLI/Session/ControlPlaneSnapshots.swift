@@ -12,7 +12,8 @@ enum ControlPlaneSnapshots {
         let plan = router.plan
         let configuration = router.configuration
         var interfaces: [CryptoIPsecSASnapshot.Interface] = []
-        for flow in plan.flows where peer == nil || flow.peer == peer {
+        // Configured flows, then the peers only IKE knows (dynamic crypto map, dynamic NHRP).
+        for flow in plan.flows + router.dynamicFlows where peer == nil || flow.peer == peer {
             let snapshot = flowSnapshot(flow, cp, configuration)
             if let last = interfaces.last, last.name == flow.interface, last.cryptoMapTag == flow.cryptoMapTag {
                 interfaces[interfaces.count - 1].flows.append(snapshot)

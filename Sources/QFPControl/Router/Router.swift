@@ -251,6 +251,51 @@ extension Router {
         state.withLock { s in s.bindings.first { $0.value == binding }?.key }
     }
 
+    /// Flows that exist only because IKE negotiated them: peers of a dynamic crypto map or of an
+    /// mGRE tunnel with dynamic NHRP, which the configuration does not name. For `show crypto
+    /// ipsec sa`, with the same fields as configured flows (identities any/any).
+    public var dynamicFlows: [DataplanePlan.Flow] {
+        state.withLock { s in
+            s.negotiated.keys.filter { key in !s.plan.flows.contains { $0.bindingKey == key } }.sorted()
+                .compactMap { Self.dynamicFlow(key: $0, configuration: s.configuration, plan: s.plan) }
+        }
+    }
+
+    /// The flow of a dynamic peer (`dynamic A.B.C.D` keys).
+    static func dynamicFlow(key: String, configuration c: RouterConfiguration, plan: DataplanePlan) -> DataplanePlan.Flow? {
+        guard key.hasPrefix("dynamic "), let peer = IPAddress(String(key.dropFirst("dynamic ".count))) else { return nil }
+        let who = SenderClassification.classify(sender: peer, local: nil, configuration: c, plan: plan)
+        guard let name = who.interface, let i = c.interfaces[name] else { return nil }
+        var set: TransformSet?
+        var tag = name
+        var local = i.ipv4?.address
+        var mapName: String?
+        var sequence = 0
+        if let mapName0 = i.cryptoMap, let entries = c.cryptoMaps[mapName0],
+           let entry = entries.values.sorted(by: { $0.sequence < $1.sequence }).first(where: { if case .dynamic = $0.kind { true } else { false } }),
+           case let .dynamic(dynamicName) = entry.kind {
+            tag = mapName0
+            mapName = mapName0
+            sequence = entry.sequence
+            set = c.dynamicMaps[dynamicName]?.values.sorted(by: { $0.sequence < $1.sequence })
+                .lazy.flatMap(\.transformSets).compactMap { c.transformSets[$0] }.first
+        } else if i.isTunnel, let profile = i.tunnel.protectionProfile.flatMap({ c.ipsecProfiles[$0] }) {
+            tag = "\(name)-head-0"
+            set = profile.transformSets.lazy.compactMap { c.transformSets[$0] }.first
+            local = i.tunnel.sourceAddress ?? i.tunnel.sourceInterface.flatMap { c.interfaces[$0]?.ipv4?.address }
+        }
+        guard let local else { return nil }
+        let any = IPPrefix.any(ipv4: peer.isIPv4)
+        var flow = DataplanePlan.Flow(
+            bindingKey: key, interface: name, cryptoMapTag: tag, localAddress: local, peer: peer,
+            localIdentity: any, remoteIdentity: any, protocolNumber: 0, localPort: 0, remotePort: 0,
+            transformSet: set, pfsGroup: nil, lifetimeSeconds: c.lifetimeSeconds, lifetimeKilobytes: c.lifetimeKilobytes,
+            replayWindow: c.replayWindow, manual: false)
+        flow.mapName = mapName
+        flow.mapSequence = sequence
+        return flow
+    }
+
     /// Negotiated SAs of a flow (inbound SPIs oldest first, outbound SPI).
     public func negotiatedSPIs(flow bindingKey: String) -> (inbound: [UInt32], outbound: UInt32?) {
         state.withLock { s in
