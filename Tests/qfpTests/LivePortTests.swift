@@ -1,0 +1,210 @@
+import Foundation
+import Testing
+
+/// `qfp run --port` on one end of a veth pair, tcpreplay on the other, each end in a network
+/// namespace the test creates and removes: the router counts a capture sent over the wire as
+/// `qfp replay` counts the file. Nothing leaves the machine: the pair's ends live only in the
+/// two namespaces.
+@Suite("Live port: AF_PACKET on a veth pair between two network namespaces", .serialized)
+struct LivePortTests {
+    static let captures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("QFPCLITests/Captures")
+
+    /// `ip`, wherever this system keeps it.
+    static let ip: String? = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Root (AF_PACKET and namespaces need it) and a working `ip netns`.
+    static var canRun: Bool {
+        guard getuid() == 0, let ip else { return false }
+        return (try? run(ip, ["netns", "list"]).status) == 0
+    }
+
+    static func tcpreplay() -> String? {
+        ["/usr/bin/tcpreplay", "/usr/sbin/tcpreplay", "/usr/local/bin/tcpreplay"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Two namespaces joined by a veth pair, IPv6 off on both ends (no router solicitations or
+    /// MLD reports of the host's own), no addresses (no ARP): the only frames on the wire are
+    /// the capture's and the router's. Removed by `remove()`, which the test defers.
+    final class Wire {
+        let ip: String
+        let router: String, sender: String
+        let routerDevice: String, senderDevice: String
+
+        init(ip: String) throws {
+            self.ip = ip
+            let tag = "\(getpid() % 100_000)"
+            router = "qfp-test-\(tag)-router"
+            sender = "qfp-test-\(tag)-sender"
+            routerDevice = "qfpr\(tag)"
+            senderDevice = "qfps\(tag)"
+            remove()
+            try step(["netns", "add", router])
+            try step(["netns", "add", sender])
+            try step(["link", "add", routerDevice, "netns", router, "type", "veth", "peer", "name", senderDevice, "netns", sender])
+            for (ns, device) in [(router, routerDevice), (sender, senderDevice)] {
+                try step(["netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.\(device).disable_ipv6=1"])
+                try step(["netns", "exec", ns, "ip", "link", "set", device, "up"])
+            }
+        }
+
+        func step(_ arguments: [String]) throws {
+            let r = try LivePortTests.run(ip, arguments)
+            guard r.status == 0 else { throw WireError(description: "ip \(arguments.joined(separator: " ")): exit \(r.status): \(r.stderr)") }
+        }
+
+        /// Deleting a namespace deletes the veth end inside it, and with it the other end.
+        func remove() {
+            for ns in [router, sender] { _ = try? LivePortTests.run(ip, ["netns", "delete", ns]) }
+        }
+
+        /// Frames the sender's end received: what the router sent out of its port.
+        func senderReceived() throws -> Int {
+            let r = try LivePortTests.run(ip, ["netns", "exec", sender, "cat", "/sys/class/net/\(senderDevice)/statistics/rx_packets"])
+            return Int(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        }
+    }
+
+    struct WireError: Error, CustomStringConvertible { let description: String }
+
+    struct GroundTruth: Decodable {
+        struct Expected: Decodable { var forwarded: Int }
+        var expected: Expected
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test("tcpreplay into the port: the same counts as qfp replay of the file",
+          .enabled(if: LivePortTests.canRun, "needs root (AF_PACKET, network namespaces) and a working `ip netns`: skipped"),
+          arguments: ["replay-ethernet.pcap", "replay-ethernet.pcapng"])
+    func sameCountsAsReplay(file: String) throws {
+        guard let tcpreplay = Self.tcpreplay() else {
+            Issue.record("tcpreplay is not installed: run `Tools/setup --test` (installs tcpreplay) to run this test")
+            return
+        }
+        let ip = try #require(Self.ip)
+        let path = Self.captures.appendingPathComponent(file).path
+        let forwarded = try JSONDecoder().decode(GroundTruth.self, from: Data(contentsOf: Self.captures.appendingPathComponent("replay-ground-truth.json"))).expected.forwarded
+
+        // What the file gives.
+        let replayed = try runQFP(["replay", path, "--json"])
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        let expected = try Self.json(replayed.stdout)
+        let summary = try #require(expected["summary"] as? [String: Any])
+        let expectedDrops = try #require(expected["statistics_drop"] as? NSDictionary)
+        let expectedFeature = try #require(expected["ipsec_datapath_drops"] as? NSDictionary)
+
+        let wire = try Wire(ip: ip)
+        defer { wire.remove() }
+        let directory = "/tmp/qfp-port-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let socket = directory + "/qfp.sock"
+
+        // The router on its end of the wire.
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: ip)
+        daemon.arguments = ["netns", "exec", wire.router, qfpBinary().path, "run", "--port", wire.routerDevice,
+                            "--socket", socket, "--workers", "1"]
+        let log = Pipe()
+        daemon.standardError = log
+        daemon.standardOutput = FileHandle.nullDevice
+        try daemon.run()
+        var stopped = false
+        func stop() -> String {
+            if !stopped {
+                stopped = true
+                if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM) }
+                daemon.waitUntilExit()
+            }
+            return String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+        defer { _ = stop() }
+        func cli(_ commands: String...) throws -> (status: Int32, stdout: String, stderr: String) {
+            try runQFP(["cli", "--socket", socket, "--json"] + commands)
+        }
+        var ready = false
+        for _ in 0..<400 where daemon.isRunning {
+            if FileManager.default.fileExists(atPath: socket), (try? cli("show clock").status) == 0 { ready = true; break }
+            usleep(25_000)
+        }
+        guard ready else {
+            Issue.record("qfp run --port \(wire.routerDevice) did not start: \(stop())")
+            return
+        }
+
+        // The capture onto the wire from the other end.
+        let sent = try Self.run(ip, ["netns", "exec", wire.sender, tcpreplay, "-i", wire.senderDevice, "--topspeed", path])
+        #expect(sent.status == 0, "tcpreplay: \(sent.stdout) \(sent.stderr)")
+        #expect(sent.stdout.contains("Successful packets:        \(summary["records"] as? Int ?? -1)"), "\(sent.stdout)")
+
+        // Wait (bounded) until the router counted the capture and the forwarded packets arrived.
+        var drops: NSDictionary = [:], feature: NSDictionary = [:]
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let a = try cli("show platform hardware qfp active statistics drop")
+            let b = try cli("show platform hardware qfp active feature ipsec datapath drops")
+            if let d = try? Self.json(a.stdout) as NSDictionary, let f = try? Self.json(b.stdout) as NSDictionary {
+                drops = d
+                feature = f
+            }
+            if drops == expectedDrops && feature == expectedFeature, try wire.senderReceived() >= forwarded { break }
+            usleep(50_000)
+        }
+        #expect(drops == expectedDrops)
+        #expect(feature == expectedFeature)
+        #expect(try wire.senderReceived() == forwarded)
+
+        // The port's own counts, from its last log line.
+        let text = stop()
+        #expect(daemon.terminationStatus == 0, "\(text)")
+        let line = try #require(text.split(separator: "\n").last { $0.contains("port \(wire.routerDevice) stopped: ") }, "\(text)")
+        let records = summary["records"] as? Int ?? -1, injected = summary["injected"] as? Int ?? -1, notIP = summary["notIP"] as? Int ?? -1
+        #expect(line.hasSuffix("port \(wire.routerDevice) stopped: rx \(records) frames (\(injected) IP, \(notIP) not IP), tx \(forwarded)"), "\(line)")
+    }
+
+    @Test("A device that does not exist: exit 1, naming the device and errno text")
+    func missingDevice() throws {
+        let r = try runQFP(["run", "--port", "qfpnosuch0", "--socket", "/tmp/qfp-port-missing-\(getpid()).sock"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "qfp: port qfpnosuch0: no such network device (if_nametoindex: No such device)\n")
+    }
+
+    @Test("AF_PACKET refused (an unprivileged user): exit 1, naming the device, the call and errno text",
+          .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+                   "needs root and setpriv (util-linux) to drop to an unprivileged user: skipped"))
+    func notPermitted() throws {
+        let r = try Self.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+                                                  qfpBinary().path, "run", "--port", "lo", "--socket", "/tmp/qfp-port-eperm-\(getpid()).sock"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "qfp: port lo: AF_PACKET not permitted (socket(AF_PACKET, SOCK_RAW): Operation not permitted, errno 1); run as root or with CAP_NET_RAW\n")
+    }
+
+    @Test("Options that need --port, and --profile beside it, are refused")
+    func refusedOptions() throws {
+        let a = try runQFP(["run", "--peer-mac", "02:00:00:00:00:01"])
+        #expect(a.status != 0 && a.stderr.contains("--port-mac, --peer-mac and --port-cpu need --port"))
+        let b = try runQFP(["run", "--port", "lo", "--peer-mac", "02:00:00:00:00"])
+        #expect(b.status != 0 && b.stderr.contains("--peer-mac: '02:00:00:00:00' is not a MAC address"))
+        let c = try runQFP(["run", "--port", "lo", "--profile", "x.yaml"])
+        #expect(c.status != 0 && c.stderr.contains("--port replaces the traffic generator"))
+    }
+}
