@@ -96,6 +96,6 @@ let package = Package(
         .testTarget(name: "qfpTests", dependencies: ["qfp"]),
         // Captures are written by Tools/make-test-captures.py and read through #filePath.
         .testTarget(name: "QFPCaptureTests", dependencies: ["QFPCapture"], exclude: ["Captures"]),
-        .testTarget(name: "QFPPortTests", dependencies: ["QFPPort", "QFPDataplane"]),
+        .testTarget(name: "QFPPortTests", dependencies: ["QFPPort", "QFPDataplane", "CPacket"]),
     ]
 )
