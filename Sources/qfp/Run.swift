@@ -20,7 +20,10 @@ struct Run: ParsableCommand {
             packets the router forwards (decapsulated or encrypted) leave through DEV with an \
             Ethernet header from DEV's own address (or --port-mac) to the sender of the latest \
             received frame (or --peer-mac; broadcast until a frame arrives). The port's counters \
-            are logged every second while they change, and once more at exit.
+            are logged every second while they change, and once more at exit. `--port \
+            GigabitEthernet2=eth1` says which of the router's interfaces the device stands for (it \
+            must be in the configuration; without it, GigabitEthernet1): received packets carry \
+            that interface, as syslog's `input interface=` shows.
             """)
 
     @Option(name: .long, help: "IOS configuration file to load.")
@@ -38,7 +41,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Worker threads (1...64).")
     var workers: Int = 2
 
-    @Option(name: .long, help: "Linux interface to use as the router's port (AF_PACKET) instead of the traffic generator.")
+    @Option(name: .long, help: "Linux interface to use as the router's port (AF_PACKET) instead of the traffic generator: DEV, or GigabitEthernetN=DEV for the router interface it stands for (default GigabitEthernet1).")
     var port: String?
 
     @Option(name: .customLong("port-mac"), help: "Source MAC address of frames sent out of --port (default: the interface's own).")
@@ -57,6 +60,9 @@ struct Run: ParsableCommand {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be in 1...64, got \(workers)") }
         if noTraffic && profile != nil { throw ValidationError("--profile and --no-traffic contradict each other") }
         if port != nil && profile != nil { throw ValidationError("--port replaces the traffic generator: --profile cannot be used with it") }
+        if let port, PortMapping(port) == nil {
+            throw ValidationError("--port: '\(port)' is neither a device name nor GigabitEthernetN=DEV (N in 1...65535)")
+        }
         if port == nil && (portMAC != nil || peerMAC != nil || portCPU != nil) {
             throw ValidationError("--port-mac, --peer-mac and --port-cpu need --port")
         }
@@ -82,8 +88,12 @@ struct Run: ParsableCommand {
         }
         // The port opens first: a missing device or a refused socket ends here, nothing started.
         var livePort: LivePort?
-        if let port {
-            var c = PortConfiguration(device: port)
+        if let port, let mapping = PortMapping(port) {
+            if mapping.explicit && !loaded.configuration.orderedInterfaces.contains(where: { $0.name == mapping.interface }) {
+                throw QFPFailure("--port \(port): interface \(mapping.interface) is not in configuration \(source)")
+            }
+            var c = PortConfiguration(device: mapping.device)
+            c.inputInterface = mapping.index
             c.sourceMAC = portMAC.flatMap(MACAddress.init)
             c.destinationMAC = peerMAC.flatMap(MACAddress.init)
             do { livePort = try LivePort(c) } catch { throw QFPFailure("\(error)") }
@@ -160,7 +170,7 @@ struct Run: ParsableCommand {
             pipeline.stop()
             throw QFPFailure("traffic profile \(profile ?? "(embedded)") not started: \(error)")
         }
-        let traffic = port.map { "port \($0)" } ?? trafficProfile.map { "\($0.streams.count) streams from \(profile ?? "the embedded profile")" } ?? "no traffic"
+        let traffic = port.flatMap(PortMapping.init).map { "port \($0.device) as \($0.interface)" } ?? trafficProfile.map { "\($0.streams.count) streams from \(profile ?? "the embedded profile")" } ?? "no traffic"
         logger.info("qfp running: \(workers) workers, configuration \(source), \(traffic), control socket \(path)")
 
         // SIGINT/SIGTERM end the daemon cleanly; the main thread samples the monitors meanwhile,
@@ -251,4 +261,34 @@ final class StopSignal: @unchecked Sendable {
     }
 
     func wait(seconds: Double) { _ = semaphore.wait(timeout: .now() + seconds) }
+}
+
+/// `--port DEV` or `--port GigabitEthernetN=DEV`: the Linux device and the router interface it
+/// stands for (its number is the input-interface index packets carry).
+struct PortMapping: Equatable {
+    var interface: String
+    var index: UInt16
+    var device: String
+    /// Whether the interface was named (and so must be in the configuration).
+    var explicit: Bool
+
+    init?(_ text: String) {
+        guard let equals = text.firstIndex(of: "=") else {
+            guard !text.isEmpty, !text.contains("/") else { return nil }
+            self.init(interface: "GigabitEthernet1", index: 1, device: text, explicit: false)
+            return
+        }
+        let name = text[..<equals], device = String(text[text.index(after: equals)...])
+        let prefix = "gigabitethernet"
+        guard !device.isEmpty, !device.contains("/"), name.lowercased().hasPrefix(prefix),
+              let n = UInt16(name.dropFirst(prefix.count)), n >= 1 else { return nil }
+        self.init(interface: "GigabitEthernet\(n)", index: n, device: device, explicit: true)
+    }
+
+    init(interface: String, index: UInt16, device: String, explicit: Bool) {
+        self.interface = interface
+        self.index = index
+        self.device = device
+        self.explicit = explicit
+    }
 }

@@ -132,7 +132,9 @@ struct LivePortTests {
         // The router on its end of the wire.
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: ip)
-        daemon.arguments = ["netns", "exec", wire.router, qfpBinary().path, "run", "--port", wire.routerDevice,
+        // One case names the router interface the device stands for; the others take the default.
+        let port = file.hasSuffix(".pcapng") ? "GigabitEthernet1=\(wire.routerDevice)" : wire.routerDevice
+        daemon.arguments = ["netns", "exec", wire.router, qfpBinary().path, "run", "--port", port,
                             "--socket", socket, "--workers", "1"]
         let log = Pipe()
         daemon.standardError = log
@@ -216,5 +218,9 @@ struct LivePortTests {
         #expect(b.status != 0 && b.stderr.contains("--peer-mac: '02:00:00:00:00' is not a MAC address"))
         let c = try runQFP(["run", "--port", "lo", "--profile", "x.yaml"])
         #expect(c.status != 0 && c.stderr.contains("--port replaces the traffic generator"))
+        let d = try runQFP(["run", "--port", "Gi2=eth0"])
+        #expect(d.status != 0 && d.stderr.contains("--port: 'Gi2=eth0' is neither a device name nor GigabitEthernetN=DEV (N in 1...65535)"))
+        let e = try runQFP(["run", "--port", "GigabitEthernet9=lo", "--socket", "/tmp/qfp-port-gi9-\(getpid()).sock"])
+        #expect(e.status == 1 && e.stderr == "qfp: --port GigabitEthernet9=lo: interface GigabitEthernet9 is not in configuration (embedded default)\n")
     }
 }
