@@ -81,6 +81,64 @@ struct LivePortTests {
         }
     }
 
+    /// `qfp run --port` inside the wire's router namespace, on a private control socket (a path:
+    /// reachable from any namespace). `stop()` ends it with SIGTERM and returns its log.
+    final class RouterOnWire {
+        let daemon = Process()
+        let log = Pipe()
+        let socket: String
+        private(set) var ready = false
+        private var stopped = false
+        private var text = ""
+
+        init(ip: String, wire: Wire, port: String, socket: String) throws {
+            self.socket = socket
+            daemon.executableURL = URL(fileURLWithPath: ip)
+            daemon.arguments = ["netns", "exec", wire.router, qfpBinary().path, "run", "--port", port,
+                                "--socket", socket, "--workers", "1"]
+            daemon.standardError = log
+            daemon.standardOutput = FileHandle.nullDevice
+            try daemon.run()
+            for _ in 0..<400 where daemon.isRunning {
+                if FileManager.default.fileExists(atPath: socket), (try? cli("show clock").status) == 0 { ready = true; break }
+                usleep(25_000)
+            }
+        }
+
+        func cli(_ command: String) throws -> (status: Int32, stdout: String, stderr: String) {
+            try runQFP(["cli", "--socket", socket, "--json", command])
+        }
+
+        func stop() -> String {
+            if !stopped {
+                stopped = true
+                if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM) }
+                daemon.waitUntilExit()
+                text = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            }
+            return text
+        }
+    }
+
+    /// A pcap of `count` Ethernet frames from 02:00:00:00:00:0b carrying UDP from `source` to
+    /// `destination` (IPv4, 32 bytes of payload).
+    static func clearCapture(count: Int, source: [UInt8], destination: [UInt8]) -> [UInt8] {
+        func le32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        func le16(_ v: UInt16) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        var out = le32(0xA1B2_C3D4) + le16(2) + le16(4) + le32(0) + le32(0) + le32(65535) + le32(1)
+        for i in 0..<count {
+            var ip: [UInt8] = [0x45, 0, 0, 60, UInt8(i >> 8), UInt8(i & 0xFF), 0, 0, 64, 17, 0, 0] + source + destination
+            var sum: UInt32 = 0
+            for k in stride(from: 0, to: 20, by: 2) { sum += UInt32(ip[k]) << 8 | UInt32(ip[k + 1]) }
+            while sum > 0xFFFF { sum = (sum & 0xFFFF) + (sum >> 16) }
+            ip[10] = UInt8(~UInt16(sum) >> 8); ip[11] = UInt8(~UInt16(sum) & 0xFF)
+            ip += [0x04, 0xD2, 0x16, 0x2E, 0, 40, 0, 0] + [UInt8](repeating: 0x78, count: 32)
+            let frame: [UInt8] = [2, 0, 0, 0, 0, 0x0A, 2, 0, 0, 0, 0, 0x0B, 0x08, 0x00] + ip
+            out += le32(1) + le32(UInt32(i * 1000)) + le32(UInt32(frame.count)) + le32(UInt32(frame.count)) + frame
+        }
+        return out
+    }
+
     struct WireError: Error, CustomStringConvertible { let description: String }
 
     struct GroundTruth: Decodable {
@@ -129,39 +187,16 @@ struct LivePortTests {
         let wire = try Wire(ip: ip)
         defer { wire.remove() }
 
-        // The router on its end of the wire.
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: ip)
-        // One case names the router interface the device stands for; the others take the default.
+        // The router on its end of the wire. One case names the router interface the device
+        // stands for; the others take the default.
         let port = file.hasSuffix(".pcapng") ? "GigabitEthernet1=\(wire.routerDevice)" : wire.routerDevice
-        daemon.arguments = ["netns", "exec", wire.router, qfpBinary().path, "run", "--port", port,
-                            "--socket", socket, "--workers", "1"]
-        let log = Pipe()
-        daemon.standardError = log
-        daemon.standardOutput = FileHandle.nullDevice
-        try daemon.run()
-        var stopped = false
-        func stop() -> String {
-            if !stopped {
-                stopped = true
-                if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM) }
-                daemon.waitUntilExit()
-            }
-            return String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        }
-        defer { _ = stop() }
-        func cli(_ commands: String...) throws -> (status: Int32, stdout: String, stderr: String) {
-            try runQFP(["cli", "--socket", socket, "--json"] + commands)
-        }
-        var ready = false
-        for _ in 0..<400 where daemon.isRunning {
-            if FileManager.default.fileExists(atPath: socket), (try? cli("show clock").status) == 0 { ready = true; break }
-            usleep(25_000)
-        }
-        guard ready else {
-            Issue.record("qfp run --port \(wire.routerDevice) did not start: \(stop())")
+        let router = try RouterOnWire(ip: ip, wire: wire, port: port, socket: socket)
+        defer { _ = router.stop() }
+        guard router.ready else {
+            Issue.record("qfp run --port \(port) did not start: \(router.stop())")
             return
         }
+        func cli(_ command: String) throws -> (status: Int32, stdout: String, stderr: String) { try router.cli(command) }
 
         // The capture onto the wire from the other end.
         let sent = try Self.run(ip, ["netns", "exec", wire.sender, tcpreplay, "-i", wire.senderDevice, "--topspeed", path])
@@ -186,11 +221,65 @@ struct LivePortTests {
         #expect(try wire.senderReceived() == forwarded)
 
         // The port's own counts, from its last log line.
-        let text = stop()
-        #expect(daemon.terminationStatus == 0, "\(text)")
+        let text = router.stop()
+        #expect(router.daemon.terminationStatus == 0, "\(text)")
         let line = try #require(text.split(separator: "\n").last { $0.contains("port \(wire.routerDevice) stopped: ") }, "\(text)")
         let records = summary["records"] as? Int ?? -1, injected = summary["injected"] as? Int ?? -1, notIP = summary["notIP"] as? Int ?? -1
         #expect(line.hasSuffix("port \(wire.routerDevice) stopped: rx \(records) frames (\(injected) IP, \(notIP) not IP), tx \(forwarded)"), "\(line)")
+    }
+
+    @Test("Clear packets from the inside leave the port encrypted: ESP to the peer, as dumpcap sees it on the other end",
+          .enabled(if: LivePortTests.canRun, "needs root (AF_PACKET, network namespaces) and a working `ip netns`: skipped"))
+    func outboundLeavesEncrypted() throws {
+        guard let tcpreplay = Self.tcpreplay(), FileManager.default.isExecutableFile(atPath: "/usr/bin/dumpcap"),
+              FileManager.default.isExecutableFile(atPath: "/usr/bin/tshark") else {
+            Issue.record("tcpreplay or tshark/dumpcap is not installed: run `Tools/setup --test` to run this test")
+            return
+        }
+        let ip = try #require(Self.ip)
+        let directory = "/tmp/qfp-port-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // 10.1.0.5 -> 10.2.0.9 matches crypto map OUTSIDE 10 of the default router (manual SA,
+        // outbound SPI 8192 to 198.51.100.7, ESP-NULL).
+        let path = directory + "/clear.pcap"
+        try Data(Self.clearCapture(count: 10, source: [10, 1, 0, 5], destination: [10, 2, 0, 9])).write(to: URL(fileURLWithPath: path))
+
+        let wire = try Wire(ip: ip)
+        defer { wire.remove() }
+        let router = try RouterOnWire(ip: ip, wire: wire, port: wire.routerDevice, socket: directory + "/qfp.sock")
+        defer { _ = router.stop() }
+        guard router.ready else {
+            Issue.record("qfp run --port \(wire.routerDevice) did not start: \(router.stop())")
+            return
+        }
+
+        // dumpcap on the sender's end keeps the first 10 ESP frames (tcpreplay's are UDP).
+        let seen = directory + "/seen.pcapng"
+        let dumpcap = Process()
+        dumpcap.executableURL = URL(fileURLWithPath: ip)
+        dumpcap.arguments = ["netns", "exec", wire.sender, "/usr/bin/dumpcap", "-q", "-i", wire.senderDevice, "-f", "esp",
+                             "-c", "10", "-w", seen]
+        dumpcap.standardOutput = FileHandle.nullDevice
+        dumpcap.standardError = FileHandle.nullDevice
+        try dumpcap.run()
+        defer { if dumpcap.isRunning { kill(dumpcap.processIdentifier, SIGKILL); dumpcap.waitUntilExit() } }
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: seen) { usleep(25_000) }
+        usleep(300_000)
+
+        let sent = try Self.run(ip, ["netns", "exec", wire.sender, tcpreplay, "-i", wire.senderDevice, "--pps", "200", path])
+        #expect(sent.status == 0, "tcpreplay: \(sent.stdout) \(sent.stderr)")
+        for _ in 0..<400 where dumpcap.isRunning { usleep(25_000) }
+        #expect(!dumpcap.isRunning, "dumpcap did not see 10 ESP frames")
+
+        let fields = try Self.run("/usr/bin/tshark", ["-r", seen, "-T", "fields", "-E", "separator=,",
+                                                      "-e", "eth.dst", "-e", "ip.src", "-e", "ip.dst", "-e", "esp.spi", "-e", "esp.sequence"])
+        let rows = fields.stdout.split(separator: "\n").map(String.init)
+        #expect(rows == (1...10).map { "02:00:00:00:00:0b,192.0.2.1,198.51.100.7,0x00002000,\($0)" }, "\(fields.stdout) \(fields.stderr)")
+
+        let text = router.stop()
+        let line = try #require(text.split(separator: "\n").last { $0.contains("port \(wire.routerDevice) stopped: ") }, "\(text)")
+        #expect(line.hasSuffix("port \(wire.routerDevice) stopped: rx 10 frames (10 IP, 0 not IP), tx 10"), "\(line)")
     }
 
     @Test("A device that does not exist: exit 1, naming the device and errno text")
