@@ -12,7 +12,10 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Start the emulated router: data plane, control plane and the control socket.",
         discussion: """
-            With no --config, runs the embedded default router (see `qfp run --show-default-config`)             and, unless --no-traffic, the embedded default traffic profile (`qfp gen default-profile`):             two sites in sync and two peers still sending on SAs the router lost. With --profile,             starts that profile's streams instead. `qfp gen` starts and stops streams later.
+            With no --config, runs the embedded default router (see `qfp run --show-default-config`) \
+            and, unless --no-traffic, the embedded default traffic profile (`qfp gen default-profile`): \
+            two sites in sync and two peers still sending on SAs the router lost. With --profile, \
+            starts that profile's streams instead. `qfp gen` starts and stops streams later.
 
             With --port DEV, a Linux interface is the router's port instead of the generator: frames \
             received on DEV (AF_PACKET, TPACKET_V3 ring; needs root or CAP_NET_RAW) lose their \
