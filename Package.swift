@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "QFPGenerator", targets: ["QFPGenerator"]),
         .library(name: "QFPCLI", targets: ["QFPCLI"]),
         .library(name: "QFPCapture", targets: ["QFPCapture"]),
+        .library(name: "QFPPort", targets: ["QFPPort"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -72,10 +73,16 @@ let package = Package(
         ),
         // pcap and pcapng readers and writers, link-layer decapsulation. No dependencies, no Foundation.
         .target(name: "QFPCapture"),
+        // <linux/if_packet.h> (TPACKET_V3 ring structures) plus static-inline set-up and field
+        // readers; headers only, nothing to link.
+        .systemLibrary(name: "CPacket"),
+        // Live ports: a Linux interface through AF_PACKET (TPACKET_V3 receive ring, send(2) on
+        // transmit) as a pipeline source and sink. No Foundation.
+        .target(name: "QFPPort", dependencies: ["QFPDataplane", "QFPCapture", "CPacket"]),
         .executableTarget(
             name: "qfp",
             dependencies: [
-                "QFPDataplane", "QFPControl", "QFPGenerator", "QFPCLI", "QFPCapture",
+                "QFPDataplane", "QFPControl", "QFPGenerator", "QFPCLI", "QFPCapture", "QFPPort",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,5 +96,6 @@ let package = Package(
         .testTarget(name: "qfpTests", dependencies: ["qfp"]),
         // Captures are written by Tools/make-test-captures.py and read through #filePath.
         .testTarget(name: "QFPCaptureTests", dependencies: ["QFPCapture"], exclude: ["Captures"]),
+        .testTarget(name: "QFPPortTests", dependencies: ["QFPPort", "QFPDataplane", "CPacket"]),
     ]
 )

@@ -61,8 +61,13 @@ extension LinkType {
         }
     }
 
-    /// The payload with ranges relative to `frame`.
-    func payload(of frame: UnsafeRawBufferPointer) throws(CaptureError) -> LinkPayload {
+    /// The payload of `frame` (a packet that starts with this link type's header), with ranges
+    /// relative to `frame`. Allocates nothing: live ports (QFPPort) decapsulate every received
+    /// frame with it, so that a port and a replay of the same frames count alike.
+    ///
+    /// - Throws: `CaptureError` with `record == nil` and offset 0 for a frame shorter than its
+    ///   link-layer header or a link type not listed under `CaptureRecord.ipDatagram()`.
+    public func payload(of frame: UnsafeRawBufferPointer) throws(CaptureError) -> LinkPayload {
         func need(_ length: Int) throws(CaptureError) {
             if frame.count < length {
                 throw CaptureError(record: nil, offset: 0,

@@ -5,13 +5,28 @@ import QFPCLI
 import QFPControl
 import QFPDataplane
 import QFPGenerator
+import QFPPort
 
 /// `qfp run`: the daemon — data plane, control plane, and the control socket.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Start the emulated router: data plane, control plane and the control socket.",
         discussion: """
-            With no --config, runs the embedded default router (see `qfp run --show-default-config`)             and, unless --no-traffic, the embedded default traffic profile (`qfp gen default-profile`):             two sites in sync and two peers still sending on SAs the router lost. With --profile,             starts that profile's streams instead. `qfp gen` starts and stops streams later.
+            With no --config, runs the embedded default router (see `qfp run --show-default-config`) \
+            and, unless --no-traffic, the embedded default traffic profile (`qfp gen default-profile`): \
+            two sites in sync and two peers still sending on SAs the router lost. With --profile, \
+            starts that profile's streams instead. `qfp gen` starts and stops streams later.
+
+            With --port DEV, a Linux interface is the router's port instead of the generator: frames \
+            received on DEV (AF_PACKET, TPACKET_V3 ring; needs root or CAP_NET_RAW) lose their \
+            Ethernet header and VLAN tags and enter the data plane as `qfp replay` feeds a capture; \
+            packets the router forwards (decapsulated or encrypted) leave through DEV with an \
+            Ethernet header from DEV's own address (or --port-mac) to the sender of the latest \
+            received frame (or --peer-mac; broadcast until a frame arrives). The port's counters \
+            are logged every second while they change, and once more at exit. `--port \
+            GigabitEthernet2=eth1` says which of the router's interfaces the device stands for (it \
+            must be in the configuration; without it, GigabitEthernet1): received packets carry \
+            that interface, as syslog's `input interface=` shows.
             """)
 
     @Option(name: .long, help: "IOS configuration file to load.")
@@ -29,12 +44,33 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Worker threads (1...64).")
     var workers: Int = 2
 
+    @Option(name: .long, help: "Linux interface to use as the router's port (AF_PACKET) instead of the traffic generator: DEV, or GigabitEthernetN=DEV for the router interface it stands for (default GigabitEthernet1).")
+    var port: String?
+
+    @Option(name: .customLong("port-mac"), help: "Source MAC address of frames sent out of --port (default: the interface's own).")
+    var portMAC: String?
+
+    @Option(name: .customLong("peer-mac"), help: "Destination MAC address of frames sent out of --port (default: learned from received frames).")
+    var peerMAC: String?
+
+    @Option(name: .customLong("port-cpu"), help: "CPU to pin the --port thread to (default: one the workers do not use, else unpinned).")
+    var portCPU: Int?
+
     @Flag(name: .customLong("show-default-config"), help: "Print the embedded default configuration and exit.")
     var showDefaultConfig = false
 
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be in 1...64, got \(workers)") }
         if noTraffic && profile != nil { throw ValidationError("--profile and --no-traffic contradict each other") }
+        if port != nil && profile != nil { throw ValidationError("--port replaces the traffic generator: --profile cannot be used with it") }
+        if let port, PortMapping(port) == nil {
+            throw ValidationError("--port: '\(port)' is neither a device name nor GigabitEthernetN=DEV (N in 1...65535)")
+        }
+        if port == nil && (portMAC != nil || peerMAC != nil || portCPU != nil) {
+            throw ValidationError("--port-mac, --peer-mac and --port-cpu need --port")
+        }
+        if let portMAC, MACAddress(portMAC) == nil { throw ValidationError("--port-mac: '\(portMAC)' is not a MAC address (aa:bb:cc:dd:ee:ff)") }
+        if let peerMAC, MACAddress(peerMAC) == nil { throw ValidationError("--peer-mac: '\(peerMAC)' is not a MAC address (aa:bb:cc:dd:ee:ff)") }
     }
 
     func run() throws {
@@ -50,8 +86,20 @@ struct Run: ParsableCommand {
         var trafficProfile: TrafficProfile?
         if let profile {
             trafficProfile = try GenerateCommand.loadProfile(profile)
-        } else if config == nil && !noTraffic {
+        } else if config == nil && !noTraffic && port == nil {
             trafficProfile = DefaultProfile.profile
+        }
+        // The port opens first: a missing device or a refused socket ends here, nothing started.
+        var livePort: LivePort?
+        if let port, let mapping = PortMapping(port) {
+            if mapping.explicit && !loaded.configuration.orderedInterfaces.contains(where: { $0.name == mapping.interface }) {
+                throw QFPFailure("--port \(port): interface \(mapping.interface) is not in configuration \(source)")
+            }
+            var c = PortConfiguration(device: mapping.device)
+            c.inputInterface = mapping.index
+            c.sourceMAC = portMAC.flatMap(MACAddress.init)
+            c.destinationMAC = peerMAC.flatMap(MACAddress.init)
+            do { livePort = try LivePort(c) } catch { throw QFPFailure("\(error)") }
         }
 
         var pc = PipelineConfiguration()
@@ -83,11 +131,26 @@ struct Run: ParsableCommand {
         let controlPlane = ControlPlane(router: router, clock: clock, wallClock: SystemWallClock())
         controlPlane.attachCLIToEEM()
         controlPlane.syslog.log("%SYS-5-CONFIG_I: Configured from \(source) by qfp run")
-        let generator = TrafficGenerator(pipeline: pipeline) { RouterView(router: router) }
-        try generator.startThread(source: pipeline.takeSource(0))
-        // The generator's peers answer the router's IKE: recovery, DELETE and DPD reach them.
-        let ikePeers = GeneratorIKEPeers(generator: generator)
-        controlPlane.ike.peers = ikePeers
+        var generator: TrafficGenerator?
+        var ikePeers: GeneratorIKEPeers?
+        if let livePort {
+            let workerCPUs = Set((0..<workers).map { pipeline.cpu(ofWorker: $0) })
+            let cpu = portCPU ?? pipeline.topology.allowedCPUs.first { !workerCPUs.contains($0) }
+            do {
+                try livePort.start(pipeline: pipeline, source: pipeline.takeSource(0), cpu: cpu)
+            } catch {
+                pipeline.stop()
+                throw QFPFailure("port \(livePort.configuration.device): thread not started: \(error)")
+            }
+            logger.info("port \(livePort.configuration.device): AF_PACKET, address \(livePort.interfaceAddress), port thread on \(cpu.map { "CPU \($0)" } ?? "any CPU")")
+        } else {
+            let g = TrafficGenerator(pipeline: pipeline) { RouterView(router: router) }
+            try g.startThread(source: pipeline.takeSource(0))
+            // The generator's peers answer the router's IKE: recovery, DELETE and DPD reach them.
+            ikePeers = GeneratorIKEPeers(generator: g)
+            controlPlane.ike.peers = ikePeers
+            generator = g
+        }
 
         let path = socket ?? ControlSocketPath.default
         let dropCapture = DropCapture(control: pipeline.control, statistics: pipeline.statistics)
@@ -97,19 +160,20 @@ struct Run: ParsableCommand {
             try server.start()
         } catch {
             // Not ours to remove: the socket may belong to another daemon.
-            generator.shutdown()
+            livePort?.stop()
+            generator?.shutdown()
             pipeline.stop()
             throw QFPFailure("\(error)")
         }
         do {
-            if let trafficProfile { try generator.start(trafficProfile) }
+            if let trafficProfile, let generator { try generator.start(trafficProfile) }
         } catch {
             server.stop()
-            generator.shutdown()
+            generator?.shutdown()
             pipeline.stop()
             throw QFPFailure("traffic profile \(profile ?? "(embedded)") not started: \(error)")
         }
-        let traffic = trafficProfile.map { "\($0.streams.count) streams from \(profile ?? "the embedded profile")" } ?? "no traffic"
+        let traffic = port.flatMap(PortMapping.init).map { "port \($0.device) as \($0.interface)" } ?? trafficProfile.map { "\($0.streams.count) streams from \(profile ?? "the embedded profile")" } ?? "no traffic"
         logger.info("qfp running: \(workers) workers, configuration \(source), \(traffic), control socket \(path)")
 
         // SIGINT/SIGTERM end the daemon cleanly; the main thread samples the monitors meanwhile,
@@ -126,17 +190,26 @@ struct Run: ParsableCommand {
         controlThread.start()
         let trafficLog = Logger(label: "qfp.gen")
         let ikeLog = Logger(label: "qfp.ike")
+        var lastPortCounters = PortCounters()
         while !stop.requested {
             controlPlane.tick()
-            for line in ikePeers.takeLog() { ikeLog.info("\(line)") }
-            let status = generator.status()
-            if status.running > 0 { trafficLog.info("\(status.logLine)") }
+            for line in ikePeers?.takeLog() ?? [] { ikeLog.info("\(line)") }
+            if let status = generator?.status(), status.running > 0 { trafficLog.info("\(status.logLine)") }
+            if let livePort {
+                let counters = livePort.statistics.counters
+                if counters != lastPortCounters { logger.info("port \(livePort.configuration.device): \(counters.summary)") }
+                lastPortCounters = counters
+            }
             stop.wait(seconds: 1)
         }
         logger.info("qfp stopping")
+        if let livePort {
+            livePort.stop()
+            logger.info("port \(livePort.configuration.device) stopped: \(livePort.statistics.counters.summary)")
+        }
         if let summary = try? dropCapture.stop() { logger.info("\(summary.dropLast())") }
         server.stop()
-        generator.shutdown()
+        generator?.shutdown()
         pipeline.stop()
     }
 }
@@ -191,4 +264,34 @@ final class StopSignal: @unchecked Sendable {
     }
 
     func wait(seconds: Double) { _ = semaphore.wait(timeout: .now() + seconds) }
+}
+
+/// `--port DEV` or `--port GigabitEthernetN=DEV`: the Linux device and the router interface it
+/// stands for (its number is the input-interface index packets carry).
+struct PortMapping: Equatable {
+    var interface: String
+    var index: UInt16
+    var device: String
+    /// Whether the interface was named (and so must be in the configuration).
+    var explicit: Bool
+
+    init?(_ text: String) {
+        guard let equals = text.firstIndex(of: "=") else {
+            guard !text.isEmpty, !text.contains("/") else { return nil }
+            self.init(interface: "GigabitEthernet1", index: 1, device: text, explicit: false)
+            return
+        }
+        let name = text[..<equals], device = String(text[text.index(after: equals)...])
+        let prefix = "gigabitethernet"
+        guard !device.isEmpty, !device.contains("/"), name.lowercased().hasPrefix(prefix),
+              let n = UInt16(name.dropFirst(prefix.count)), n >= 1 else { return nil }
+        self.init(interface: "GigabitEthernet\(n)", index: n, device: device, explicit: true)
+    }
+
+    init(interface: String, index: UInt16, device: String, explicit: Bool) {
+        self.interface = interface
+        self.index = index
+        self.device = device
+        self.explicit = explicit
+    }
 }
