@@ -104,6 +104,9 @@ struct PortLoopTests {
 
         let blocks = 2
         let ring = UnsafeMutableRawPointer.allocate(byteCount: blocks * Self.blockSize, alignment: 4096)
+        // Zeroed as the kernel's ring is: every block belongs to the kernel until it says otherwise
+        // (leftover bytes could look like TP_STATUS_USER).
+        ring.initializeMemory(as: UInt8.self, repeating: 0, count: blocks * Self.blockSize)
         defer { ring.deallocate() }
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: PacketBuffer.size + 64, alignment: 64)
         defer { scratch.deallocate() }
@@ -175,6 +178,9 @@ struct PortLoopTests {
         var worker = pipeline.takeWorker(0)
         let blocks = 2
         let ring = UnsafeMutableRawPointer.allocate(byteCount: blocks * Self.blockSize, alignment: 4096)
+        // Zeroed as the kernel's ring is: every block belongs to the kernel until it says otherwise
+        // (leftover bytes could look like TP_STATUS_USER).
+        ring.initializeMemory(as: UInt8.self, repeating: 0, count: blocks * Self.blockSize)
         defer { ring.deallocate() }
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: PacketBuffer.size + 64, alignment: 64)
         defer { scratch.deallocate() }

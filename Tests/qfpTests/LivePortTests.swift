@@ -261,21 +261,30 @@ struct LivePortTests {
         dumpcap.arguments = ["netns", "exec", wire.sender, "/usr/bin/dumpcap", "-q", "-i", wire.senderDevice, "-f", "esp",
                              "-c", "10", "-w", seen]
         dumpcap.standardOutput = FileHandle.nullDevice
-        dumpcap.standardError = FileHandle.nullDevice
+        // dumpcap says "Capturing on …" once its filter is in place: wait for that (bounded)
+        // rather than a fixed time, so a loaded machine does not lose the first frames.
+        let log = directory + "/dumpcap.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        dumpcap.standardError = FileHandle(forWritingAtPath: log)
         try dumpcap.run()
         defer { if dumpcap.isRunning { kill(dumpcap.processIdentifier, SIGKILL); dumpcap.waitUntilExit() } }
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: seen) { usleep(25_000) }
-        usleep(300_000)
+        func dumpcapSays() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        for _ in 0..<400 where dumpcap.isRunning && !dumpcapSays().contains("Capturing on") { usleep(25_000) }
+        #expect(dumpcap.isRunning, "dumpcap ended early: \(dumpcapSays())")
+        usleep(100_000)
 
         let sent = try Self.run(ip, ["netns", "exec", wire.sender, tcpreplay, "-i", wire.senderDevice, "--pps", "200", path])
         #expect(sent.status == 0, "tcpreplay: \(sent.stdout) \(sent.stderr)")
         for _ in 0..<400 where dumpcap.isRunning { usleep(25_000) }
-        #expect(!dumpcap.isRunning, "dumpcap did not see 10 ESP frames")
+        #expect(!dumpcap.isRunning, "dumpcap did not see 10 ESP frames: \(dumpcapSays())")
+        dumpcap.waitUntilExit()
+        for _ in 0..<80 where !FileManager.default.fileExists(atPath: seen) { usleep(25_000) }
 
         let fields = try Self.run("/usr/bin/tshark", ["-r", seen, "-T", "fields", "-E", "separator=,",
                                                       "-e", "eth.dst", "-e", "ip.src", "-e", "ip.dst", "-e", "esp.spi", "-e", "esp.sequence"])
         let rows = fields.stdout.split(separator: "\n").map(String.init)
-        #expect(rows == (1...10).map { "02:00:00:00:00:0b,192.0.2.1,198.51.100.7,0x00002000,\($0)" }, "\(fields.stdout) \(fields.stderr)")
+        #expect(rows == (1...10).map { "02:00:00:00:00:0b,192.0.2.1,198.51.100.7,0x00002000,\($0)" },
+                "\(fields.stdout) \(fields.stderr); dumpcap: \(dumpcapSays()) status \(dumpcap.isRunning ? -1 : dumpcap.terminationStatus)")
 
         let text = router.stop()
         let line = try #require(text.split(separator: "\n").last { $0.contains("port \(wire.routerDevice) stopped: ") }, "\(text)")
