@@ -103,7 +103,7 @@ public enum ESPTransform: UInt8, Sendable, Codable, BitwiseCopyable, CaseIterabl
 /// Key material of one SA: the cipher key (for GCM with its 4-byte salt at the end, RFC 4106
 /// §8.1) and the integrity key. Manual SAs take them from `set session-key`; the IKE model
 /// will derive them (RFC 7296 §2.17) and pass them the same way.
-public struct ESPKeys: Equatable, Sendable {
+public struct ESPKeys: Hashable, Sendable {
     public var cipher: [UInt8]
     public var authenticator: [UInt8]
 
