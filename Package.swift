@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "QFPCLI", targets: ["QFPCLI"]),
         .library(name: "QFPCapture", targets: ["QFPCapture"]),
         .library(name: "QFPPort", targets: ["QFPPort"]),
+        .library(name: "QFPCrypto", targets: ["QFPCrypto"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // libnuma headers (Debian libnuma-dev) plus a few static-inline helpers; linked by QFPDataplane.
@@ -34,6 +36,17 @@ let package = Package(
             dependencies: ["CNuma", .product(name: "Logging", package: "swift-log")],
             linkerSettings: [.linkedLibrary(numaLibrary, .when(platforms: [.linux]))]
         ),
+        // ESP transforms (AES-GCM, AES-CBC + HMAC) over swift-crypto, behind the data plane's
+        // per-SA crypto contexts (function tables of `@convention(c)` pointers): swift-crypto
+        // brings Foundation, which must stay out of QFPDataplane.
+        .target(
+            name: "QFPCrypto",
+            dependencies: [
+                "QFPDataplane",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         // The IOS command-language engine: syntax tables, unique-prefix matching, `?` help,
         // completion, IOS error reporting, output pipes and IOS regular expressions. Shared by
         // the configuration parser (QFPControl) and the exec commands (QFPCLI).
@@ -43,7 +56,7 @@ let package = Package(
         .target(
             name: "QFPControl",
             dependencies: [
-                "QFPDataplane", "QFPCommandLanguage", "QFPCapture", .product(name: "Logging", package: "swift-log"),
+                "QFPDataplane", "QFPCommandLanguage", "QFPCapture", "QFPCrypto", .product(name: "Logging", package: "swift-log"),
                 // Syslog to `logging host` (UDP datagrams).
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -55,7 +68,7 @@ let package = Package(
         .target(
             name: "QFPGenerator",
             dependencies: [
-                "QFPDataplane", "QFPControl", "QFPCapture",
+                "QFPDataplane", "QFPControl", "QFPCapture", "QFPCrypto",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
@@ -88,6 +101,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QFPDataplaneTests", dependencies: ["QFPDataplane", "QFPGenerator"]),
+        .testTarget(name: "QFPCryptoTests", dependencies: ["QFPCrypto", "QFPDataplane", "QFPGenerator"]),
         .testTarget(name: "QFPCommandLanguageTests", dependencies: ["QFPCommandLanguage"]),
         .testTarget(name: "QFPControlTests", dependencies: ["QFPControl", "QFPGenerator"]),
         .testTarget(name: "QFPGeneratorTests", dependencies: ["QFPGenerator"]),

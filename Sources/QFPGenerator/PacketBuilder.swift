@@ -1,3 +1,4 @@
+import QFPCrypto
 import QFPDataplane
 
 /// Builds whole packets as byte arrays: ESP (tunnel or transport, IPv4 or IPv6, optionally in
@@ -68,6 +69,39 @@ public enum PacketBuilder {
         esp.withUnsafeMutableBytes { ESPHeader.write(to: $0.baseAddress!, spi: spi, sequenceNumber: sequence) }
         esp += inner
         esp += custom ?? trailer(payloadLength: inner.count, nextHeader: nextHeader)
+        if udp { esp = udpDatagram(sourcePort: udpSourcePort, destinationPort: UDPHeader.natTraversalPort, payload: esp) }
+        return ip(source: source, destination: destination,
+                  protocolNumber: udp ? IPv4Header.protocolNumberUDP : IPv4Header.protocolNumberESP, payload: esp)
+    }
+
+    /// An ESP packet protected with `transform` and `keys` (through QFPCrypto's
+    /// `SwiftCryptoProvider`, the same code the data plane runs): header, IV, encrypted payload
+    /// and trailer (padded to the transform's block), ICV. GCM's explicit IV is 0 ‖ `sequence`.
+    /// `trailer` replaces the default padding, pad length and next header (to build broken
+    /// packets; it must keep the payload a whole number of cipher blocks for CBC).
+    /// Throws when the key lengths do not fit the transform.
+    public static func protectedESP(
+        source: IPAddress, destination: IPAddress, spi: UInt32, sequence: UInt32,
+        inner: [UInt8], transform: ESPTransform, keys: ESPKeys, mode: IPsecMode = .tunnel,
+        transportProtocol: UInt8 = 17, udp: Bool = false, udpSourcePort: UInt16 = 4500,
+        trailer custom: [UInt8]? = nil
+    ) throws(DataplaneError) -> [UInt8] {
+        let nextHeader: UInt8 = mode == .tunnel ? ((inner.first ?? 0x45) >> 4 == 6 ? 41 : 4) : transportProtocol
+        let payloadStart = ESPHeader.length + transform.ivLength
+        var esp = [UInt8](repeating: 0, count: payloadStart)
+        esp.withUnsafeMutableBytes { ESPHeader.write(to: $0.baseAddress!, spi: spi, sequenceNumber: sequence) }
+        esp += inner
+        esp += custom ?? trailer(payloadLength: inner.count, nextHeader: nextHeader, blockSize: transform.blockSize)
+        let icvStart = esp.count
+        esp += [UInt8](repeating: 0, count: transform.icvLength)
+        if transform != .null {
+            let provider = SwiftCryptoProvider()
+            let context = try provider.makeContext(transform: transform, keys: keys)
+            defer { provider.releaseContext(context) }
+            esp.withUnsafeMutableBytes {
+                context.seal(packet: $0.baseAddress!, espStart: 0, payloadStart: payloadStart, icvStart: icvStart)
+            }
+        }
         if udp { esp = udpDatagram(sourcePort: udpSourcePort, destinationPort: UDPHeader.natTraversalPort, payload: esp) }
         return ip(source: source, destination: destination,
                   protocolNumber: udp ? IPv4Header.protocolNumberUDP : IPv4Header.protocolNumberESP, payload: esp)

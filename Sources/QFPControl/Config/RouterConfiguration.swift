@@ -131,9 +131,42 @@ public struct TransformSet: Equatable, Sendable {
         self.mode = mode
     }
 
-    /// The data-plane transform, when the data plane implements it.
+    /// The data-plane transform, when the data plane implements it: `esp-null`, `esp-gcm
+    /// [128|256]` (IOS default 128), or `esp-aes [128|256]` (default 128) with `esp-sha-hmac` or
+    /// `esp-sha256-hmac`, in any order. Anything else (AH, 3DES, 192-bit keys, compression,
+    /// GCM with an HMAC, CBC without one) is nil.
     public var espTransform: ESPTransform? {
-        transforms == ["esp-null"] ? .null : nil
+        var words = transforms.flatMap { $0.split(separator: " ").map { $0.lowercased() } }[...]
+        var cipher: (name: String, bits: Int)?
+        var hmac: String?
+        while let word = words.popFirst() {
+            switch word {
+            case "esp-null", "esp-gcm", "esp-aes":
+                guard cipher == nil else { return nil }
+                var bits = 128
+                if let next = words.first, let n = Int(next) {
+                    bits = n
+                    words.removeFirst()
+                }
+                guard word == "esp-null" ? bits == 128 : (bits == 128 || bits == 256) else { return nil }
+                cipher = (word, bits)
+            case "esp-sha-hmac", "esp-sha256-hmac":
+                guard hmac == nil else { return nil }
+                hmac = word
+            default:
+                return nil
+            }
+        }
+        switch (cipher?.name, cipher?.bits, hmac) {
+        case ("esp-null", _, nil): return .null
+        case ("esp-gcm", 128, nil): return .aesGCM128
+        case ("esp-gcm", 256, nil): return .aesGCM256
+        case ("esp-aes", 128, "esp-sha-hmac"): return .aesCBC128SHA1
+        case ("esp-aes", 256, "esp-sha-hmac"): return .aesCBC256SHA1
+        case ("esp-aes", 128, "esp-sha256-hmac"): return .aesCBC128SHA256
+        case ("esp-aes", 256, "esp-sha256-hmac"): return .aesCBC256SHA256
+        default: return nil
+        }
     }
 }
 
@@ -149,6 +182,11 @@ public struct IPsecProfile: Equatable, Sendable {
     public init(name: String) { self.name = name }
 }
 
+/// Why a session key cannot be used with its transform set.
+public struct SessionKeyError: Error, Equatable, Sendable {
+    public var message: String
+}
+
 /// Anti-replay setting of a crypto map entry.
 public enum ReplaySetting: Equatable, Sendable {
     case global
@@ -158,6 +196,50 @@ public enum ReplaySetting: Equatable, Sendable {
 
 /// A manual-keying session key (`set session-key inbound|outbound esp SPI ...`).
 public struct SessionKey: Equatable, Sendable {
+    /// The key bytes of `cipher` and `authenticator` for `transform`, or a message naming what
+    /// is wrong (not hex, wrong length). ESP-NULL takes no keys: whatever is configured is ignored.
+    public func keys(for transform: ESPTransform) -> Result<ESPKeys, SessionKeyError> {
+        if transform == .null { return .success(.none) }
+        guard let cipherBytes = Self.bytes(fromHex: cipher ?? "") else {
+            return .failure(SessionKeyError(message: "cipher key is not hexadecimal"))
+        }
+        guard let authenticatorBytes = Self.bytes(fromHex: authenticator ?? "") else {
+            return .failure(SessionKeyError(message: "authenticator key is not hexadecimal"))
+        }
+        let keys = ESPKeys(cipher: cipherBytes, authenticator: authenticatorBytes)
+        do throws(DataplaneError) {
+            try transform.validate(keys)
+        } catch {
+            guard case let .invalidSA(reason) = error else { return .failure(SessionKeyError(message: error.description)) }
+            return .failure(SessionKeyError(message: reason))
+        }
+        return .success(keys)
+    }
+
+    /// Bytes of an even-length hex string (nil when it is not one).
+    static func bytes(fromHex text: String) -> [UInt8]? {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        var i = 0
+        while i < digits.count {
+            guard let high = hexValue(digits[i]), let low = hexValue(digits[i + 1]) else { return nil }
+            out.append(high << 4 | low)
+            i += 2
+        }
+        return out
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     public var spi: UInt32
     public var cipher: String?
     public var authenticator: String?

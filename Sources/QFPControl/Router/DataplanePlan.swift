@@ -42,6 +42,9 @@ public struct DataplanePlan: Equatable, Sendable {
         public var replayWindow: Int?
         /// The flow (binding key) it serves.
         public var bindingKey: String
+        /// The transform set's transform and the session key's bytes.
+        public var transform: ESPTransform = .null
+        public var keys: ESPKeys = .none
     }
 
     /// An outbound policy and, for protect policies, the key of its flow's binding.
@@ -93,7 +96,8 @@ public struct DataplanePlan: Equatable, Sendable {
             if manual && (entry.outboundKey == nil || entry.inboundKeys.isEmpty) { return }
             if manual && set.espTransform == nil {
                 throw Refusal(message: "% qfp: crypto map \(entry.map) \(entry.sequence): transform set \(set.name) "
-                    + "(\(set.transforms.joined(separator: " "))) is not implemented by the data plane yet; use esp-null")
+                    + "(\(set.transforms.joined(separator: " "))) is not implemented by the data plane; use esp-gcm 128|256, "
+                    + "esp-aes 128|256 with esp-sha-hmac or esp-sha256-hmac, or esp-null")
             }
             endpoints[local] = endpoints[local] == .tunnel ? .tunnel : set.mode
             let replay: Int? = {
@@ -129,12 +133,26 @@ public struct DataplanePlan: Equatable, Sendable {
                 flow.mapName = entry.map
                 flow.mapSequence = entry.sequence
                 flows.append(flow)
-                if manual, let out = entry.outboundKey {
-                    outboundManual.append(ManualSA(spi: out.spi, destination: peer, source: local, mode: set.mode,
-                                                   replayWindow: nil, bindingKey: key))
+                if manual, let out = entry.outboundKey, let transform = set.espTransform {
+                    func keys(_ k: SessionKey, _ direction: String) throws(Refusal) -> ESPKeys {
+                        switch k.keys(for: transform) {
+                        case let .success(keys): return keys
+                        case let .failure(error):
+                            throw Refusal(message: "% qfp: crypto map \(entry.map) \(entry.sequence): session key \(direction) esp "
+                                + "\(k.spi): \(error.message) (transform set \(set.name): \(transform.iosName))")
+                        }
+                    }
+                    var sa = ManualSA(spi: out.spi, destination: peer, source: local, mode: set.mode,
+                                      replayWindow: nil, bindingKey: key)
+                    sa.transform = transform
+                    sa.keys = try keys(out, "outbound")
+                    outboundManual.append(sa)
                     for k in entry.inboundKeys {
-                        inboundManual.append(ManualSA(spi: k.spi, destination: local, source: peer, mode: set.mode,
-                                                      replayWindow: replay, bindingKey: key))
+                        var sa = ManualSA(spi: k.spi, destination: local, source: peer, mode: set.mode,
+                                          replayWindow: replay, bindingKey: key)
+                        sa.transform = transform
+                        sa.keys = try keys(k, "inbound")
+                        inboundManual.append(sa)
                     }
                 }
             }

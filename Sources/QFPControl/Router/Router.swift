@@ -1,4 +1,5 @@
 import Logging
+import QFPCrypto
 import QFPDataplane
 import Synchronization
 
@@ -51,6 +52,8 @@ public final class Router: @unchecked Sendable {
         self.pipeline = pipeline
         self.clock = clock
         state = Mutex(State())
+        // ESP transforms other than esp-null need crypto contexts (swift-crypto, QFPCrypto).
+        if !pipeline.control.hasCryptoProvider { pipeline.control.setCryptoProvider(SwiftCryptoProvider()) }
         try apply(configuration)
     }
 
@@ -122,14 +125,15 @@ public final class Router: @unchecked Sendable {
         // New SAs.
         for sa in plan.inboundManual where s.inbound[sa] == nil {
             let h = try control.installInbound(InboundSAConfig(
-                spi: sa.spi, destination: sa.destination, mode: sa.mode,
-                replay: sa.replayWindow.map { .window($0) } ?? .disabled))
+                spi: sa.spi, destination: sa.destination, mode: sa.mode, transform: sa.transform,
+                replay: sa.replayWindow.map { .window($0) } ?? .disabled, keys: sa.keys))
             s.inbound[sa] = InstalledSA(handle: .inbound(h), spi: sa.spi, connectionID: s.nextConnectionID, installedAt: clock.now())
             s.nextConnectionID += 1
         }
         for sa in plan.outboundManual where s.outbound[sa] == nil {
             let h = try control.installOutbound(OutboundSAConfig(
-                spi: sa.spi, mode: sa.mode, tunnelSource: sa.source, tunnelDestination: sa.destination))
+                spi: sa.spi, mode: sa.mode, transform: sa.transform, tunnelSource: sa.source,
+                tunnelDestination: sa.destination, keys: sa.keys))
             try control.bind(s.bindings[sa.bindingKey]!, to: h)
             s.outbound[sa] = InstalledSA(handle: .outbound(h), spi: sa.spi, connectionID: s.nextConnectionID, installedAt: clock.now())
             s.nextConnectionID += 1

@@ -37,6 +37,12 @@ public final class DataplaneControl: @unchecked Sendable {
         var policies: SecurityPolicyDatabase?
         var pendingPolicies: [(database: SecurityPolicyDatabase, epochs: [UInt64])] = []
         var workersRunning = false
+        /// Makes the crypto contexts of SAs with a transform other than ESP-NULL.
+        var cryptoProvider: (any ESPCryptoProvider)?
+        /// The context of each inbound slot (by worker) and outbound slot, released when the
+        /// slot is reclaimed (after every worker that could use it acknowledged its deletion).
+        var inboundContexts: [[ESPCryptoContext?]]
+        var outboundContexts: [ESPCryptoContext?]
     }
 
     let links: [WorkerLink]
@@ -60,7 +66,48 @@ public final class DataplaneControl: @unchecked Sendable {
             freeInbound: links.map { Array((0..<UInt32($0.inbound.capacity)).reversed()) },
             inboundGeneration: links.map { Array(repeating: 0, count: $0.inbound.capacity) },
             freeOutbound: Array((0..<UInt32(outbound.capacity)).reversed()),
-            outboundGeneration: Array(repeating: 0, count: outbound.capacity)))
+            outboundGeneration: Array(repeating: 0, count: outbound.capacity),
+            inboundContexts: links.map { Array(repeating: nil, count: $0.inbound.capacity) },
+            outboundContexts: Array(repeating: nil, count: outbound.capacity)))
+    }
+
+    deinit {
+        // Workers are stopped (the pipeline owns them and this object); free every context.
+        state.withLock { s in
+            guard let provider = s.cryptoProvider else { return }
+            for contexts in s.inboundContexts { for c in contexts { if let c { provider.releaseContext(c) } } }
+            for c in s.outboundContexts { if let c { provider.releaseContext(c) } }
+        }
+    }
+
+    /// Registers the maker of crypto contexts (QFPCrypto's `SwiftCryptoProvider`). Needed
+    /// before installing an SA whose transform is not ESP-NULL; set it once, before such SAs.
+    public func setCryptoProvider(_ provider: any ESPCryptoProvider) {
+        state.withLock { $0.cryptoProvider = provider }
+    }
+
+    /// Whether a crypto provider is registered.
+    public var hasCryptoProvider: Bool { state.withLock { $0.cryptoProvider != nil } }
+
+    /// A context for `transform` with `keys` (nil for ESP-NULL), after checking the key lengths.
+    func makeContext(_ transform: ESPTransform, _ keys: ESPKeys, spi: UInt32, _ s: inout State)
+        throws(DataplaneError) -> ESPCryptoContext?
+    {
+        do throws(DataplaneError) {
+            try transform.validate(keys)
+        } catch {
+            guard case let .invalidSA(reason) = error else { throw error }
+            throw .invalidSA("SPI \(SPIFormat.hexAndDecimal(spi)): \(reason)")
+        }
+        if transform == .null { return nil }
+        guard let provider = s.cryptoProvider else {
+            throw .invalidSA("SPI \(SPIFormat.hexAndDecimal(spi)): transform \(transform.iosName) needs a crypto provider; none is registered with the data plane")
+        }
+        return try provider.makeContext(transform: transform, keys: keys)
+    }
+
+    func releaseContext(_ context: ESPCryptoContext?, _ s: inout State) {
+        if let context, let provider = s.cryptoProvider { provider.releaseContext(context) }
     }
 
     /// Number of workers.
@@ -119,14 +166,20 @@ public final class DataplaneControl: @unchecked Sendable {
 
     func reclaim(_ s: inout State) {
         let applied = links.map { $0.control.appliedEpoch }
+        var released: [ESPCryptoContext] = []
+        defer { for c in released { releaseContext(c, &s) } }
         s.pendingInbound.removeAll { p in
             guard applied[p.worker] >= p.epoch else { return false }
             s.freeInbound[p.worker].append(p.slot)
+            if let c = s.inboundContexts[p.worker][Int(p.slot)] { released.append(c) }
+            s.inboundContexts[p.worker][Int(p.slot)] = nil
             return true
         }
         s.pendingOutbound.removeAll { p in
             guard p.epochs.indices.allSatisfy({ applied[$0] >= p.epochs[$0] }) else { return false }
             s.freeOutbound.append(p.slot)
+            if let c = s.outboundContexts[Int(p.slot)] { released.append(c) }
+            s.outboundContexts[Int(p.slot)] = nil
             return true
         }
         s.pendingPolicies.removeAll { p in p.epochs.indices.allSatisfy { applied[$0] >= p.epochs[$0] } }
@@ -157,10 +210,13 @@ public final class DataplaneControl: @unchecked Sendable {
             let key = InboundKey(spi: sa.spi, destination: sa.destination)
             guard s.inboundKeys[key] == nil else { throw .duplicateSPI(spi: sa.spi, destination: sa.destination) }
             reclaim(&s)
+            let context = try makeContext(sa.transform, sa.keys, spi: sa.spi, &s)
             guard let slot = s.freeInbound[worker].popLast() else {
+                releaseContext(context, &s)
                 throw .saTableFull(worker: worker, capacity: links[worker].inbound.capacity)
             }
             var c = WorkerCommand(kind: .installInbound)
+            c.image = context.map { UnsafeRawPointer($0.base) }
             c.slot = slot
             c.spi = sa.spi
             c.address = sa.destination
@@ -174,8 +230,10 @@ public final class DataplaneControl: @unchecked Sendable {
                 try submit(c, to: worker, &s)
             } catch {
                 s.freeInbound[worker].append(slot)
+                releaseContext(context, &s)
                 throw error
             }
+            s.inboundContexts[worker][Int(slot)] = context
             s.inboundGeneration[worker][Int(slot)] &+= 1
             let handle = InboundSAHandle(worker: worker, slot: slot, generation: s.inboundGeneration[worker][Int(slot)])
             s.inboundKeys[key] = handle
@@ -257,10 +315,13 @@ public final class DataplaneControl: @unchecked Sendable {
         if sa.encapsulation == .udp { flags.insert(.udpEncapsulated) }
         return try state.withLock { (s) throws(DataplaneError) -> OutboundSAHandle in
             reclaim(&s)
+            let context = try makeContext(sa.transform, sa.keys, spi: sa.spi, &s)
             guard let slot = s.freeOutbound.popLast() else {
+                releaseContext(context, &s)
                 throw .saTableFull(worker: -1, capacity: outbound.capacity)
             }
-            outbound.entry(slot).write(sa, flags: flags)
+            outbound.entry(slot).write(sa, flags: flags, context: context)
+            s.outboundContexts[Int(slot)] = context
             s.outboundGeneration[Int(slot)] &+= 1
             s.liveOutbound.insert(slot)
             return OutboundSAHandle(slot: slot, generation: s.outboundGeneration[Int(slot)])

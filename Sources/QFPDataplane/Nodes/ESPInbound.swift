@@ -42,11 +42,16 @@ extension Worker {
         let data = b.data
         let end = Int(c.ipLength)
         let espStart = Int(c.espOffset)
-        guard ESPDecrypt.verifyIntegrity(transform, packet: data, espStart: espStart, end: end) else {
-            inbound.bump(slot, .integrityFailures)
-            puntError(.integrityFailure, c, spi: sa.spi, slot: slot, interface: b.inputInterface)
-            drop(handle, .ipsecInput, .inCdSwIpsecMacException)
-            return
+        if transform != .null {
+            // Too short to hold header, IV and ICV: the ICV cannot be good.
+            guard end &- espStart >= ESPHeader.length &+ transform.ivLength &+ transform.icvLength,
+                  inbound.context(slot).verify(packet: data, espStart: espStart, end: end)
+            else {
+                inbound.bump(slot, .integrityFailures)
+                puntError(.integrityFailure, c, spi: sa.spi, slot: slot, interface: b.inputInterface)
+                drop(handle, .ipsecInput, .inCdSwIpsecMacException)
+                return
+            }
         }
 
         // Hard lifetime: this packet may not take the SA past its limits.
@@ -74,7 +79,7 @@ extension Worker {
         let payloadStart = espStart &+ ESPHeader.length &+ transform.ivLength
         let payloadEnd = end &- transform.icvLength
         guard payloadEnd >= payloadStart,
-              ESPDecrypt.decrypt(transform, packet: data, payloadStart: payloadStart, payloadEnd: payloadEnd)
+              transform == .null || inbound.context(slot).decrypt(packet: data, payloadStart: payloadStart, payloadEnd: payloadEnd)
         else {
             inbound.bump(slot, .paddingErrors)
             drop(handle, .ipsecInput, .inPktHeadpadLenErr)

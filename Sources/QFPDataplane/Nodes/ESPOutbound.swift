@@ -130,8 +130,9 @@ extension Worker {
         ESPHeader.write(to: start + espOffset, spi: sa.spi, sequenceNumber: UInt32(truncatingIfNeeded: sequence))
         let payloadStart = espOffset &+ ESPHeader.length &+ transform.ivLength
         let icvStart = total &- transform.icvLength
-        ESPEncrypt.encrypt(transform, packet: start, payloadStart: payloadStart, payloadEnd: icvStart)
-        ESPEncrypt.appendIntegrity(transform, packet: start, espStart: espOffset, icvStart: icvStart)
+        if transform != .null {
+            sa.context.seal(packet: start, espStart: espOffset, payloadStart: payloadStart, icvStart: icvStart)
+        }
 
         b.dataOffset = b.dataOffset &- added
         b.length = total

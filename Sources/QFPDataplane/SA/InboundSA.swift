@@ -110,6 +110,8 @@ public struct InboundSACounters: Equatable, Sendable {
 public struct InboundSAArena: @unchecked Sendable {
     @usableFromInline let slots: UnsafeMutableRawPointer
     @usableFromInline let wideBitmaps: UnsafeMutablePointer<UInt64>
+    /// Crypto context of each slot (nil for ESP-NULL), after the slots in the same region.
+    @usableFromInline let contexts: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     /// Number of slots.
     public let capacity: Int
 
@@ -119,12 +121,23 @@ public struct InboundSAArena: @unchecked Sendable {
     init(slots: UnsafeMutableRawPointer, wideBitmaps: UnsafeMutableRawPointer, capacity: Int) {
         self.slots = slots
         self.wideBitmaps = wideBitmaps.bindMemory(to: UInt64.self, capacity: capacity * ReplayWindow.maximumWords)
+        self.contexts = (slots + capacity * Self.slotSize).bindMemory(to: UnsafeMutableRawPointer?.self, capacity: capacity)
+        self.contexts.initialize(repeating: nil, count: capacity)
         self.capacity = capacity
     }
 
-    /// Bytes needed for `capacity` slots and their wide bitmaps.
+    /// Bytes needed for `capacity` slots (with their crypto-context pointers) and their wide
+    /// bitmaps.
     static func byteCounts(capacity: Int) -> (slots: Int, bitmaps: Int) {
-        (capacity * slotSize, capacity * ReplayWindow.maximumWords * 8)
+        (capacity * (slotSize + 8), capacity * ReplayWindow.maximumWords * 8)
+    }
+
+    /// The crypto context of `slot`. Only for an SA whose transform is not ESP-NULL (those
+    /// always have one: `DataplaneControl.installInbound`).
+    @inlinable @inline(__always)
+    public func context(_ slot: UInt32) -> ESPCryptoContext {
+        // Installed with the SA (a non-NULL transform always comes with a context).
+        ESPCryptoContext(contexts[Int(slot)].unsafelyUnwrapped)
     }
 
     /// The hot entry of `slot`.
@@ -158,7 +171,8 @@ public struct InboundSAArena: @unchecked Sendable {
         counters(slot)[counter.rawValue].load(ordering: .relaxed)
     }
 
-    /// Writes a new SA into `slot` with zeroed state and counters. Owning worker only.
+    /// Writes a new SA into `slot` with zeroed state and counters, and its crypto context
+    /// (`command.image`). Owning worker only.
     func install(_ command: WorkerCommand) {
         let sa = entry(command.slot)
         sa.spi = command.spi
@@ -170,6 +184,7 @@ public struct InboundSAArena: @unchecked Sendable {
         if command.replayWords > 1 {
             replayBits(command.slot, words: Int(command.replayWords)).update(repeating: 0, count: ReplayWindow.maximumWords)
         }
+        contexts[Int(command.slot)] = command.image.map { UnsafeMutableRawPointer(mutating: $0) }
         sa.softPackets = UInt32(clamping: command.softPackets)
         sa.hardPackets = UInt32(clamping: command.hardPackets)
         sa.softBytes = command.softBytes

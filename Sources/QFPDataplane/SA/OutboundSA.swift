@@ -27,6 +27,7 @@ public struct OutboundSA {
     // Parameters: 128 spi u32 | 132 flags u16 | 134 udp source u16 | 136 udp destination u16
     // 144 tunnel source (16) | 160 tunnel destination (16)
     // 176 soft packets u64 | 184 hard packets u64 | 192 soft bytes u64 | 200 hard bytes u64 (0 = none)
+    // 208 crypto context pointer (nil for ESP-NULL)
     @inlinable public var spi: UInt32 { base.load(fromByteOffset: 128, as: UInt32.self) }
     @inlinable public var flags: SAFlags { SAFlags(rawValue: base.load(fromByteOffset: 132, as: UInt16.self)) }
     @inlinable public var udpSourcePort: UInt16 { base.load(fromByteOffset: 134, as: UInt16.self) }
@@ -37,10 +38,15 @@ public struct OutboundSA {
     @inlinable public var hardPackets: UInt64 { base.load(fromByteOffset: 184, as: UInt64.self) }
     @inlinable public var softBytes: UInt64 { base.load(fromByteOffset: 192, as: UInt64.self) }
     @inlinable public var hardBytes: UInt64 { base.load(fromByteOffset: 200, as: UInt64.self) }
+    /// 208: the crypto context (only for transforms other than ESP-NULL, which always have one).
+    @inlinable public var context: ESPCryptoContext {
+        ESPCryptoContext(base.load(fromByteOffset: 208, as: UnsafeMutableRawPointer?.self).unsafelyUnwrapped)
+    }
 
     /// Writes the parameters and resets sequence and byte count. Control plane only, while no
     /// worker has the slot bound (the bind command's ring release publishes these writes).
-    func write(_ config: OutboundSAConfig, flags: SAFlags) {
+    func write(_ config: OutboundSAConfig, flags: SAFlags, context: ESPCryptoContext?) {
+        base.storeBytes(of: context?.base, toByteOffset: 208, as: UnsafeMutableRawPointer?.self)
         sequence.initialize(to: Atomic(0))
         bytes.initialize(to: Atomic(0))
         base.storeBytes(of: config.spi, toByteOffset: 128, as: UInt32.self)
