@@ -45,38 +45,12 @@ enum IKEConfigCommands {
         }
 
         // IKEv2.
-        t.add("crypto ikev2 proposal WORD", negatable: true) { e, p in
-            let name = p.arguments[0]
-            if p.isNegated { e.configuration.control.ikev2Proposals[name] = nil; return }
-            if e.configuration.control.ikev2Proposals[name] == nil { e.configuration.control.ikev2Proposals[name] = IKEv2Proposal(name: name) }
-            e.mode = .ikev2Proposal(name)
-        }
-        t.add("crypto ikev2 policy WORD", negatable: true) { e, p in
-            let name = p.arguments[0]
-            if p.isNegated { e.configuration.control.ikev2Policies[name] = nil; return }
-            if e.configuration.control.ikev2Policies[name] == nil { e.configuration.control.ikev2Policies[name] = IKEv2Policy(name: name) }
-            e.mode = .ikev2Policy(name)
-        }
-        t.add("crypto ikev2 keyring WORD", negatable: true) { e, p in
-            let name = p.arguments[0]
-            if p.isNegated { e.configuration.control.ikev2Keyrings[name] = nil; return }
-            if e.configuration.control.ikev2Keyrings[name] == nil { e.configuration.control.ikev2Keyrings[name] = IKEv2Keyring(name: name) }
-            e.mode = .ikev2Keyring(name)
-        }
-        t.add("crypto ikev2 profile WORD", negatable: true) { e, p in
-            let name = p.arguments[0]
-            if p.isNegated { e.configuration.control.ikev2Profiles[name] = nil; return }
-            if e.configuration.control.ikev2Profiles[name] == nil { e.configuration.control.ikev2Profiles[name] = IKEv2Profile(name: name) }
-            e.mode = .ikev2Profile(name)
-        }
-
+        namedBlock(t, "crypto ikev2 proposal WORD", \.ikev2Proposals, IKEv2Proposal.init(name:), ConfigMode.ikev2Proposal)
+        namedBlock(t, "crypto ikev2 policy WORD", \.ikev2Policies, IKEv2Policy.init(name:), ConfigMode.ikev2Policy)
+        namedBlock(t, "crypto ikev2 keyring WORD", \.ikev2Keyrings, IKEv2Keyring.init(name:), ConfigMode.ikev2Keyring)
+        namedBlock(t, "crypto ikev2 profile WORD", \.ikev2Profiles, IKEv2Profile.init(name:), ConfigMode.ikev2Profile)
         // Easy VPN remote.
-        t.add("crypto ipsec client ezvpn WORD", negatable: true) { e, p in
-            let name = p.arguments[0]
-            if p.isNegated { e.configuration.control.ezvpnClients[name] = nil; return }
-            if e.configuration.control.ezvpnClients[name] == nil { e.configuration.control.ezvpnClients[name] = EzVPNClient(name: name) }
-            e.mode = .ezvpn(name)
-        }
+        namedBlock(t, "crypto ipsec client ezvpn WORD", \.ezvpnClients, EzVPNClient.init(name:), ConfigMode.ezvpn)
     }
 
     static func registerISAKMPPolicy(_ t: CommandTree<ConfigHandler>) {
@@ -280,6 +254,20 @@ enum IKEConfigCommands {
         var out = list
         for item in items where !out.contains(item) { out.append(item) }
         return out
+    }
+
+    /// A named block (`crypto ikev2 proposal NAME` …): creates it when new, enters its mode;
+    /// `no …` removes it.
+    static func namedBlock<Value: Sendable>(
+        _ t: CommandTree<ConfigHandler>, _ syntax: String, _ blocks: WritableKeyPath<ControlConfiguration, [String: Value]> & Sendable,
+        _ make: @escaping @Sendable (String) -> Value, _ mode: @escaping @Sendable (String) -> ConfigMode
+    ) {
+        t.add(syntax, negatable: true) { e, p in
+            let name = p.arguments[0]
+            if p.isNegated { e.configuration.control[keyPath: blocks][name] = nil; return }
+            if e.configuration.control[keyPath: blocks][name] == nil { e.configuration.control[keyPath: blocks][name] = make(name) }
+            e.mode = mode(name)
+        }
     }
 }
 
