@@ -1,10 +1,13 @@
-"""The pinned scapy that Tools/make-test-captures.py and Tools/make-replay-captures.py run under:
-a virtual environment at .build/capture-venv, made on first use."""
+"""The pinned scapy (and cryptography, for its ESP ciphers) that Tools/make-test-captures.py,
+Tools/make-replay-captures.py and Tools/make-crypto-captures.py run under: a virtual
+environment at .build/capture-venv, made on first use."""
 import os
 import subprocess
 import sys
 
 SCAPY = "scapy==2.6.1"
+# scapy's SecurityAssociation encrypts AES-GCM and AES-CBC/HMAC through this package.
+CRYPTOGRAPHY = "cryptography==50.0.2"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, ".build", "capture-venv")
 
@@ -16,5 +19,5 @@ def ensure_venv(script):
         return
     if not os.path.exists(python):
         subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    subprocess.check_call([python, "-m", "pip", "install", "--quiet", SCAPY])
+    subprocess.check_call([python, "-m", "pip", "install", "--quiet", SCAPY, CRYPTOGRAPHY])
     os.execv(python, [python, os.path.abspath(script)] + sys.argv[1:])

@@ -12,6 +12,11 @@ public final class CaptureReplay {
     public let clock: VirtualClock
     public let controlPlane: ControlPlane
     public private(set) var summary = Summary()
+    /// The packets the router sent (decapsulated inner packets, encrypted outbound packets), in
+    /// the order each worker sent them, worker by worker per burst; kept only when the replay
+    /// was made with `keepTransmitted`.
+    public private(set) var transmitted: [[UInt8]] = []
+    let keepTransmitted: Bool
     let wallClock: ReplayWallClock
 
     /// What was read from the capture.
@@ -42,11 +47,14 @@ public final class CaptureReplay {
         case packetsPerSecond(Double)
     }
 
-    /// A replay against `configuration`. Virtual time starts at the first record.
-    public init(configuration: RouterConfiguration) throws {
+    /// A replay against `configuration`. Virtual time starts at the first record. With
+    /// `keepTransmitted`, what the router sends is kept in `transmitted`.
+    public init(configuration: RouterConfiguration, keepTransmitted: Bool = false) throws {
         var c = ManualPipeline.smallConfiguration
         c.inputRingSlots = 1024
         c.sourcePoolBuffers = 4096
+        c.transmitRings = keepTransmitted
+        self.keepTransmitted = keepTransmitted
         manual = try ManualPipeline(c)
         clock = VirtualClock()
         wallClock = ReplayWallClock(clock: clock)
@@ -141,6 +149,10 @@ public final class CaptureReplay {
 
     func settle() {
         _ = manual.drain()
+        if keepTransmitted {
+            for w in manual.workers.indices { transmitted += manual.takeTransmitted(worker: w) }
+            _ = manual.drain()
+        }
     }
 
     /// The router's answer to `command` (`| json` for its data).
