@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("qfp gen against a running daemon")
+@Suite("qfp gen against a running daemon", .serialized)   // each daemon wants both vCPUs for its rate checks
 struct GeneratorDaemonTests {
     func gen(_ d: Daemon, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         try runQFP(["gen"] + arguments + ["--socket", d.socket])
