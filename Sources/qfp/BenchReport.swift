@@ -80,8 +80,10 @@ struct BenchReport {
     // MARK: Table
 
     var table: String {
-        var out = "qfp bench: \(workers) worker\(workers == 1 ? "" : "s"), \(securityAssociations) SAs, "
-            + "\(packetLength)-byte packets, \(format(missFraction * 100, 1))% unknown SPI / no SA\n"
+        var out = runs.isEmpty && lookups.isEmpty && ring == nil && generator.isEmpty && rate == nil && !crypto.isEmpty
+            ? "qfp bench: inbound ESP with real transforms, 1 worker per run, no unknown SPIs\n"
+            : "qfp bench: \(workers) worker\(workers == 1 ? "" : "s"), \(securityAssociations) SAs, "
+                + "\(packetLength)-byte packets, \(format(missFraction * 100, 1))% unknown SPI / no SA\n"
         out += "NUMA: \(topology.isAvailable ? "\(topology.nodeCount) node\(topology.nodeCount == 1 ? "" : "s")" : "not available")"
             + ", CPUs \(topology.allowedCPUs.map(String.init).joined(separator: ","))\n\n"
         var rows: [(String, String)] = []

@@ -232,17 +232,10 @@ final class InboundCryptoFixture {
         let keys = ESPKeys(cipher: (0..<transform.cipherKeyLength).map { UInt8(truncatingIfNeeded: 0x51 &* $0 &+ 3) },
                            authenticator: (0..<transform.authenticatorKeyLength).map { UInt8(truncatingIfNeeded: 0x37 &* $0 &+ 9) })
         let spis = (0..<1024).map { 0x1000 + UInt32($0) }
-        for spi in spis {
-            while true {
-                do throws(DataplaneError) {
-                    try pipeline.control.installInbound(InboundSAConfig(spi: spi, destination: router, transform: transform,
-                                                                        replay: .disabled, keys: keys))
-                    break
-                } catch .commandRingFull {
-                    _ = pipeline.step()
-                }
-            }
-        }
+        // (A do/catch of the typed error inside this initializer crashes swift-frontend 6.3.1's
+        // SILGenCleanup; BulkInstall holds the retry loop.)
+        try BulkInstall.inbound(spis.map { InboundSAConfig(spi: $0, destination: router, transform: transform, replay: .disabled, keys: keys) },
+                                control: pipeline.control) { _ = pipeline.step() }
         _ = pipeline.drain()
         self.pipeline = pipeline
         traffic = try InboundSealedTraffic(spis: spis, transform: transform, keys: keys, payloadLength: payloadLength,
