@@ -25,6 +25,7 @@ let package = Package(
                 .product(name: "QFPDataplane", package: "qfp"),
                 .product(name: "QFPGenerator", package: "qfp"),
                 .product(name: "QFPControl", package: "qfp"),
+                .product(name: "QFPCrypto", package: "qfp"),
             ],
             path: "Benchmarks/DataplaneBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -21,6 +21,9 @@ struct Bench: ParsableCommand {
         case generator
         /// The generator holding a set rate (--rate) for --rate-seconds; not in the default set.
         case rate
+        /// Inbound AES-GCM-128 and AES-CBC-128 + HMAC-SHA1, one worker, at `--crypto-sizes`;
+        /// not in the default set.
+        case crypto
 
         static var defaults: [Part] { [.ring, .lookup, .inbound, .outbound, .generator] }
     }
@@ -52,6 +55,13 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("rate-seconds"), help: "Seconds of the rate part.")
     var rateSeconds: Double = 10
 
+    @Option(name: .customLong("crypto-sizes"), parsing: .upToNextOption,
+            help: "Bytes encrypted per packet for the crypto part (inner datagram + ESP trailer, as dpdk-test-crypto-perf's --buffer-sz; CBC rounds up to 16).")
+    var cryptoSizes: [Int] = [64, 128, 512, 1500]
+
+    @Option(name: .customLong("crypto-sas"), help: "SAs of the crypto part (anti-replay disabled, see the table's note).")
+    var cryptoSAs: Int = 1024
+
     @Flag(name: .long, help: "Print one JSON object instead of the table.")
     var json = false
 
@@ -65,6 +75,10 @@ struct Bench: ParsableCommand {
         guard seconds > 0 && seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600], got \(seconds)") }
         guard rate >= 1 && rate <= 100_000_000 else { throw ValidationError("--rate must be in 1...100000000, got \(rate)") }
         guard rateSeconds >= 1 && rateSeconds <= 3600 else { throw ValidationError("--rate-seconds must be in 1...3600, got \(rateSeconds)") }
+        guard cryptoSizes.allSatisfy({ (30...1500).contains($0) }) else {
+            throw ValidationError("--crypto-sizes must each be in 30...1500")
+        }
+        guard (1...65536).contains(cryptoSAs) else { throw ValidationError("--crypto-sas must be in 1...65536, got \(cryptoSAs)") }
         guard lookupSizes.allSatisfy({ (1...4_000_000).contains($0) }) else {
             throw ValidationError("--lookup-sizes must each be in 1...4000000")
         }
@@ -105,6 +119,23 @@ struct Bench: ParsableCommand {
                 report.runs.append(try ThroughputRun.run(w, topology: topology))
             }
         }
+        if only.contains(.crypto) {
+            for transform in [ESPTransform.aesGCM128, .aesCBC128SHA1] {
+                for size in cryptoSizes {
+                    progress?.say("inbound \(BenchReport.name(transform)), \(size) bytes encrypted, 1 worker")
+                    var w = ThroughputWorkload()
+                    w.direction = .inbound
+                    w.workers = 1
+                    w.securityAssociations = cryptoSAs
+                    w.missFraction = 0
+                    w.packetLength = size
+                    w.seconds = seconds
+                    w.transform = transform
+                    w.keys = BenchReport.benchKeys(transform)
+                    report.crypto.append(try ThroughputRun.run(w, topology: topology))
+                }
+            }
+        }
         if only.contains(.generator) {
             for (name, size) in [("64 B", TrafficProfile.Size.fixed(64)), ("IMIX", TrafficProfile.Size.imix)] {
                 progress?.say("generator fill, one core, \(name) packets")
@@ -124,7 +155,10 @@ struct Bench: ParsableCommand {
         } else {
             print(report.table, terminator: "")
         }
-        if report.runs.contains(where: { !$0.conserved }) || report.generator.contains(where: { !$0.loop.conserved })
+        if let bad = report.crypto.first(where: { $0.counters[.forwarded] != $0.counters[.offered] }) {
+            throw ValidationError("crypto run \(bad.workload.transform) \(bad.workload.packetLength) B: not every packet decrypted and forwarded")
+        }
+        if report.runs.contains(where: { !$0.conserved }) || report.crypto.contains(where: { !$0.conserved }) || report.generator.contains(where: { !$0.loop.conserved })
             || report.rate.map({ !$0.conserved }) == true {
             throw ValidationError("conservation failed: packets offered != forwarded + punted + consumed + dropped")
         }

@@ -25,6 +25,41 @@ struct BenchReport {
     }
     var generator: [Generator] = []
     var rate: GeneratorBenchmark.LoopResult?
+    /// Inbound runs with real transforms (one worker each).
+    var crypto: [ThroughputResult] = []
+
+    /// IOS name of a transform, for the table.
+    static func name(_ t: ESPTransform) -> String {
+        switch t {
+        case .null: "esp-null"
+        case .aesGCM128: "esp-gcm 128"
+        case .aesGCM256: "esp-gcm 256"
+        case .aesCBC128SHA1: "esp-aes 128 esp-sha-hmac"
+        case .aesCBC256SHA1: "esp-aes 256 esp-sha-hmac"
+        case .aesCBC128SHA256: "esp-aes 128 esp-sha256-hmac"
+        case .aesCBC256SHA256: "esp-aes 256 esp-sha256-hmac"
+        }
+    }
+
+    /// Fixed benchmark keys of the right lengths (not secret: benchmark traffic only).
+    static func benchKeys(_ t: ESPTransform) -> ESPKeys {
+        ESPKeys(cipher: (0..<t.cipherKeyLength).map { UInt8(truncatingIfNeeded: 0x51 &* $0 &+ 3) },
+                authenticator: (0..<t.authenticatorKeyLength).map { UInt8(truncatingIfNeeded: 0x37 &* $0 &+ 9) })
+    }
+
+    /// Mpps of one crypto run, its IP and encrypted lengths, and Gbps of each.
+    struct CryptoFigure {
+        var mpps: Double
+        var ipLength: Int
+        var encryptedLength: Int
+        var gbpsIP: Double { mpps * Double(ipLength) * 8 / 1000 }
+        var gbpsEncrypted: Double { mpps * Double(encryptedLength) * 8 / 1000 }
+    }
+
+    static func figure(_ r: ThroughputResult) -> CryptoFigure {
+        CryptoFigure(mpps: r.mppsTotal / Double(r.workload.workers), ipLength: r.workload.ipPacketLength,
+                     encryptedLength: InboundSealedTraffic.encryptedLength(r.workload.packetLength, transform: r.workload.transform))
+    }
 
     init(topology: NUMATopology, workers: Int, securityAssociations: Int, packetLength: Int, missFraction: Double) {
         self.topology = topology
@@ -45,8 +80,10 @@ struct BenchReport {
     // MARK: Table
 
     var table: String {
-        var out = "qfp bench: \(workers) worker\(workers == 1 ? "" : "s"), \(securityAssociations) SAs, "
-            + "\(packetLength)-byte packets, \(format(missFraction * 100, 1))% unknown SPI / no SA\n"
+        var out = runs.isEmpty && lookups.isEmpty && ring == nil && generator.isEmpty && rate == nil && !crypto.isEmpty
+            ? "qfp bench: inbound ESP with real transforms, 1 worker per run, no unknown SPIs\n"
+            : "qfp bench: \(workers) worker\(workers == 1 ? "" : "s"), \(securityAssociations) SAs, "
+                + "\(packetLength)-byte packets, \(format(missFraction * 100, 1))% unknown SPI / no SA\n"
         out += "NUMA: \(topology.isAvailable ? "\(topology.nodeCount) node\(topology.nodeCount == 1 ? "" : "s")" : "not available")"
             + ", CPUs \(topology.allowedCPUs.map(String.init).joined(separator: ","))\n\n"
         var rows: [(String, String)] = []
@@ -86,9 +123,23 @@ struct BenchReport {
             if !r.conserved { value += " CONSERVATION FAILED" }
             rows.append(("generator at \(format(r.targetPPS / 1e6, 2)) Mpps for \(r.perSecondPPS.count) s, 1 worker, 64 B", value))
         }
+        for r in crypto {
+            let f = Self.figure(r)
+            var value = "\(format(f.mpps, 3)) Mpps/worker, \(format(f.gbpsIP, 2)) Gbps IP (\(format(f.gbpsEncrypted, 2)) Gbps encrypted bytes)"
+            if !r.conserved { value += " CONSERVATION FAILED" }
+            if r.counters[.forwarded] != r.counters[.offered] { value += " NOT ALL FORWARDED (\(r.counters.totalDropped) dropped)" }
+            rows.append(("inbound \(Self.name(r.workload.transform)), \(f.encryptedLength) B encrypted (\(f.ipLength) B IP), 1 worker (CPU \(r.cpus.map(String.init).joined(separator: ",")))", value))
+        }
         let width = (rows.map(\.0.count).max() ?? 0) + 2
         out += "measurement".padding(toLength: width, withPad: " ", startingAt: 0) + "result\n"
         for (k, v) in rows { out += k.padding(toLength: width, withPad: " ", startingAt: 0) + v + "\n" }
+        if let r = crypto.first {
+            out += "\nCrypto runs: \(r.workload.securityAssociations) SAs with anti-replay DISABLED; each worker replays a ring of "
+                + "\(r.workload.sealedRingPackets) packets sealed once at set-up (sequence numbers 1, 2, ... per SA; the ICV covers them, "
+                + "so they cannot be patched per packet). Every packet is ICV-checked and decrypted (swift-crypto, which allocates per call); "
+                + "the worker core also copies each packet from the ring into its buffer. Offered \(crypto.reduce(0) { $0 + $1.counters[.offered] }), "
+                + "forwarded \(crypto.reduce(0) { $0 + $1.counters[.forwarded] }), dropped \(crypto.reduce(0) { $0 + $1.counters.totalDropped }).\n"
+        }
         if let h = headline {
             let c = h.counters
             out += "\nCounters of the \(h.workload.direction.rawValue) run with \(h.workload.workers) worker\(h.workload.workers == 1 ? "" : "s"): "
@@ -148,6 +199,20 @@ struct BenchReport {
         }
         var generator: [Generator]
         var generator_rate: GeneratorBenchmark.LoopResult?
+        struct Crypto: Encodable {
+            var transform: String
+            var encrypted_bytes: Int
+            var ip_bytes: Int
+            var mpps_per_worker: Double
+            var gbps_ip: Double
+            var gbps_encrypted: Double
+            var packets_offered: UInt64
+            var packets_forwarded: UInt64
+            var packets_dropped: UInt64
+            var conserved: Bool
+            var anti_replay: String
+        }
+        var crypto: [Crypto]
         var numa: Numa
         var global_drop_stats: [String: DropCountersJSON.Global]
         var ipsec_datapath_drops: [String: DropCountersJSON.Feature]
@@ -179,6 +244,13 @@ struct BenchReport {
             },
             generator: generator.map { .init(size: $0.size, fill_mpps_one_core: $0.fill.mpps, fill_average_length: $0.fill.averageLength, loop: $0.loop) },
             generator_rate: rate,
+            crypto: crypto.map { r in
+                let f = Self.figure(r)
+                return JSON.Crypto(transform: Self.name(r.workload.transform), encrypted_bytes: f.encryptedLength, ip_bytes: f.ipLength,
+                                   mpps_per_worker: f.mpps, gbps_ip: f.gbpsIP, gbps_encrypted: f.gbpsEncrypted,
+                                   packets_offered: r.counters[.offered], packets_forwarded: r.counters[.forwarded],
+                                   packets_dropped: r.counters.totalDropped, conserved: r.conserved, anti_replay: "disabled")
+            },
             numa: JSON.Numa(available: topology.isAvailable, nodes: topology.nodeCount, cpus: topology.allowedCPUs),
             global_drop_stats: drops.globalDropStats, ipsec_datapath_drops: drops.ipsecDatapathDrops)
     }

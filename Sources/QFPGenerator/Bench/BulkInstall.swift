@@ -17,4 +17,20 @@ public enum BulkInstall {
         }
         apply()
     }
+
+    /// The same for SAs given in full (transform, keys, replay protection).
+    public static func inbound(_ configs: [InboundSAConfig], control: DataplaneControl,
+                               apply: () -> Void) throws(DataplaneError) {
+        for config in configs {
+            while true {
+                do throws(DataplaneError) {
+                    try control.installInbound(config)
+                    break
+                } catch .commandRingFull {
+                    apply()
+                }
+            }
+        }
+        apply()
+    }
 }

@@ -1,4 +1,5 @@
 import QFPDataplane
+import QFPCrypto
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -40,6 +41,20 @@ public struct ThroughputWorkload: Sendable, Equatable {
     public var warmupSeconds: Double = 0.3
     public var burstSize: Int = 32
     public var seed: UInt64 = 1
+    /// Inbound only: a real transform instead of ESP-NULL. The SAs get `keys` and anti-replay
+    /// disabled, and each generator replays a ring of `sealedRingPackets` packets sealed once
+    /// at set-up (`InboundSealedTraffic`; unknown SPIs are not sent). `packetLength` is then the
+    /// encrypted length per packet (inner datagram and ESP trailer, as `dpdk-test-crypto-perf`'s
+    /// `--buffer-sz`), rounded up to the cipher block.
+    public var transform: ESPTransform = .null
+    public var keys: ESPKeys = .none
+    public var sealedRingPackets: Int = 1024
+
+    /// The IP packet length a run with this workload sends.
+    public var ipPacketLength: Int {
+        transform == .null ? packetLength
+            : InboundSealedTraffic.encryptedLength(packetLength, transform: transform) + InboundSealedTraffic.overhead(transform)
+    }
 
     public init() {}
 }
@@ -124,8 +139,14 @@ public enum ThroughputRun {
             for (i, d) in pendingAddresses.enumerated() { pendingShares[flowOwner(i, destination: d)].append(d) }
         }
 
+        let sealed = w.direction == .inbound && w.transform != .null
+        if sealed { pipeline.control.setCryptoProvider(SwiftCryptoProvider()) }
         let phase = Phase()
         for t in 0..<w.workers {
+            let sealedTraffic = sealed
+                ? try InboundSealedTraffic(spis: shares[t], transform: w.transform, keys: w.keys, payloadLength: w.packetLength,
+                                           ringPackets: w.sealedRingPackets, peer: peer, router: router)
+                : nil
             let takenWorker = pipeline.takeWorker(t)
             let takenSource = pipeline.takeSource(t)
             let share = shares[t]
@@ -146,8 +167,9 @@ public enum ThroughputRun {
                 var outbound = OutboundClearTraffic(destinations: destinations, pendingDestinations: pendingDestinations,
                                                     pendingFraction: missFraction, length: length, source: inside, seed: seed)
                 let handles = UnsafeMutablePointer<PacketHandle>.allocate(capacity: burst)
-                defer { handles.deallocate(); inbound.deallocate(); outbound.deallocate() }
-                let idle = direction == .inbound ? inbound.isEmpty : outbound.isEmpty
+                var protected = sealedTraffic
+                defer { handles.deallocate(); inbound.deallocate(); outbound.deallocate(); protected?.deallocate() }
+                let idle = protected?.isEmpty ?? (direction == .inbound ? inbound.isEmpty : outbound.isEmpty)
                 var quiet = false
                 while !pipeline.stopRequested(worker: t) {
                     if !quiet && phase.current == Phase.drain {
@@ -159,7 +181,9 @@ public enum ThroughputRun {
                     if phase.current == Phase.generate && !idle {
                         let n = source.allocate(into: handles, maximum: burst)
                         if n > 0 {
-                            if direction == .inbound {
+                            if protected != nil {
+                                protected!.fill(source, handles, n, now: clock.now)
+                            } else if direction == .inbound {
                                 inbound.fill(source, handles, n, now: clock.now)
                             } else {
                                 outbound.fill(source, handles, n, now: clock.now)
@@ -177,7 +201,9 @@ public enum ThroughputRun {
         if w.direction == .inbound {
             try control.setLocalEndpoint(router, mode: .tunnel)
             for spi in installed {
-                try control.installInbound(InboundSAConfig(spi: spi, destination: router))
+                try control.installInbound(sealed
+                    ? InboundSAConfig(spi: spi, destination: router, transform: w.transform, replay: .disabled, keys: w.keys)
+                    : InboundSAConfig(spi: spi, destination: router))
             }
         } else {
             var policies: [SecurityPolicy] = []
