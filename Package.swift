@@ -36,13 +36,16 @@ let package = Package(
             dependencies: ["CNuma", .product(name: "Logging", package: "swift-log")],
             linkerSettings: [.linkedLibrary(numaLibrary, .when(platforms: [.linux]))]
         ),
-        // ESP transforms (AES-GCM, AES-CBC + HMAC) over swift-crypto, behind the data plane's
+        // ESP transforms (AES-GCM over BoringSSL's EVP_AEAD, AES-CBC + HMAC over swift-crypto), behind the data plane's
         // per-SA crypto contexts (function tables of `@convention(c)` pointers): swift-crypto
         // brings Foundation, which must stay out of QFPDataplane.
+        // The BoringSSL AEAD functions (linked by swift-crypto, under their `CCryptoBoringSSL_`
+        // names) that QFPCrypto calls directly for an allocation-free AES-GCM.
+        .target(name: "CBoringAEAD"),
         .target(
             name: "QFPCrypto",
             dependencies: [
-                "QFPDataplane",
+                "QFPDataplane", "CBoringAEAD",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

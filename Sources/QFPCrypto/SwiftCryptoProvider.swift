@@ -1,19 +1,23 @@
+import CBoringAEAD
 import Crypto
 import FoundationEssentials
 import _CryptoExtras
 import QFPDataplane
 
-/// ESP transforms over swift-crypto: AES-GCM (RFC 4106) and AES-CBC (RFC 3602) with
-/// HMAC-SHA1-96 (RFC 2404) or HMAC-SHA256-128 (RFC 4868), as `ESPCryptoContext`s for the data
-/// plane.
+/// ESP transforms: AES-GCM (RFC 4106) and AES-CBC (RFC 3602) with HMAC-SHA1-96 (RFC 2404) or
+/// HMAC-SHA256-128 (RFC 4868), as `ESPCryptoContext`s for the data plane.
 ///
-/// Each context is 32 bytes of raw memory: the `ESPCryptoFunctions` table of this transform,
-/// then an unmanaged reference to the SA's expanded keys (`SAKeys`, made once at install).
+/// Each context is raw memory: the `ESPCryptoFunctions` table of this transform, then
+/// - for AES-GCM: a null word, the RFC 4106 salt, and BoringSSL's `EVP_AEAD_CTX` (the key
+///   schedule and GHASH table, set up once at install by `EVP_AEAD_CTX_init`); per packet
+///   `EVP_AEAD_CTX_open_gather`/`seal_scatter` work in place in the packet buffer with the
+///   nonce on the stack, so GCM does not allocate at all. BoringSSL is the one swift-crypto
+///   links (its `CCryptoBoringSSL_` symbols, declared by the CBoringAEAD module);
+/// - for AES-CBC: an unmanaged reference to the SA's expanded keys (`SAKeys`, made once at
+///   install), used through swift-crypto's public API, which works on `Data` values and so
+///   still allocates per packet (see the README's crypto section for the measured count).
 ///
-/// Cost: swift-crypto's public API works on `Data`/`SealedBox` values, so every packet still
-/// allocates inside swift-crypto (the sealed box, the output `Data`, digest contexts); see the
-/// README's crypto section for the measured count. The data plane itself does not allocate,
-/// and a provider that calls a C library directly can replace this one behind the same table.
+/// The data plane itself does not allocate.
 public struct SwiftCryptoProvider: ESPCryptoProvider {
     public init() {}
 
@@ -28,45 +32,65 @@ public struct SwiftCryptoProvider: ESPCryptoProvider {
         case .aesCBC128SHA1, .aesCBC256SHA1, .aesCBC128SHA256, .aesCBC256SHA256:
             functions = ESPCryptoFunctions(verify: cbcVerify, decrypt: cbcDecrypt, seal: cbcSeal)
         }
-        let state = SAKeys(transform: transform, keys: keys)
         let base = UnsafeMutableRawPointer.allocate(byteCount: Self.contextSize, alignment: 16)
         base.initializeMemory(as: ESPCryptoFunctions.self, repeating: functions, count: 1)
-        (base + Self.stateOffset).storeBytes(of: Unmanaged.passRetained(state).toOpaque(), as: UnsafeMutableRawPointer.self)
+        if transform.isAEAD {
+            (base + Self.stateOffset).storeBytes(of: 0, as: UInt.self)
+            let aead = (base + Self.aeadOffset).bindMemory(to: EVP_AEAD_CTX.self, capacity: 1)
+            CCryptoBoringSSL_EVP_AEAD_CTX_zero(aead)
+            // The key material is the AES key then the 4-byte salt (RFC 4106 §8.1).
+            let keyLength = keys.cipher.count - 4
+            var salt: UInt32 = 0
+            for b in keys.cipher.suffix(4) { salt = salt << 8 | UInt32(b) }
+            (base + Self.saltOffset).storeBytes(of: salt.bigEndian, as: UInt32.self)
+            let algorithm = keyLength == 16 ? CCryptoBoringSSL_EVP_aead_aes_128_gcm() : CCryptoBoringSSL_EVP_aead_aes_256_gcm()
+            let ok = keys.cipher.withUnsafeBufferPointer { key in
+                CCryptoBoringSSL_EVP_AEAD_CTX_init(aead, algorithm, key.baseAddress, keyLength, 16, nil)
+            }
+            guard ok == 1 else {
+                CCryptoBoringSSL_ERR_clear_error()
+                base.deallocate()
+                throw .invalidSA("AES-GCM key setup failed")
+            }
+        } else {
+            let state = SAKeys(transform: transform, keys: keys)
+            (base + Self.stateOffset).storeBytes(of: Unmanaged.passRetained(state).toOpaque(), as: UnsafeMutableRawPointer.self)
+        }
         return ESPCryptoContext(base)
     }
 
     public func releaseContext(_ context: ESPCryptoContext) {
-        Unmanaged<SAKeys>.fromOpaque(context.base.load(fromByteOffset: Self.stateOffset, as: UnsafeMutableRawPointer.self)).release()
+        if let state = context.base.load(fromByteOffset: Self.stateOffset, as: UnsafeMutableRawPointer?.self) {
+            Unmanaged<SAKeys>.fromOpaque(state).release()
+        } else {
+            let aead = (context.base + Self.aeadOffset).assumingMemoryBound(to: EVP_AEAD_CTX.self)
+            CCryptoBoringSSL_EVP_AEAD_CTX_cleanup(aead)
+        }
         context.base.deallocate()
     }
 
+    /// `SAKeys` reference (CBC) or zero (GCM).
     static let stateOffset = MemoryLayout<ESPCryptoFunctions>.stride
-    static let contextSize = stateOffset + MemoryLayout<UnsafeMutableRawPointer>.stride
+    /// GCM: the salt, in network byte order.
+    static let saltOffset = stateOffset + MemoryLayout<UnsafeMutableRawPointer>.stride
+    /// GCM: BoringSSL's `EVP_AEAD_CTX` (8-byte aligned).
+    static let aeadOffset = (saltOffset + 4 + 15) & ~15
+    static let contextSize = aeadOffset + MemoryLayout<EVP_AEAD_CTX>.stride
 }
 
-/// The expanded keys of one SA.
+/// The expanded keys of one AES-CBC SA.
 final class SAKeys {
     let transform: ESPTransform
-    /// AES key (without the GCM salt).
+    /// AES key.
     let cipher: SymmetricKey
-    /// RFC 4106 salt, the last 4 bytes of the GCM key material (zero for CBC).
-    let salt: UInt32
-    /// HMAC key (CBC transforms only).
+    /// HMAC key.
     let authenticator: SymmetricKey
     let sha256: Bool
     let icvLength: Int
 
     init(transform: ESPTransform, keys: ESPKeys) {
         self.transform = transform
-        if transform.isAEAD {
-            cipher = SymmetricKey(data: keys.cipher.dropLast(4))
-            var s: UInt32 = 0
-            for b in keys.cipher.suffix(4) { s = s << 8 | UInt32(b) }
-            salt = s.bigEndian
-        } else {
-            cipher = SymmetricKey(data: keys.cipher)
-            salt = 0
-        }
+        cipher = SymmetricKey(data: keys.cipher)
         authenticator = SymmetricKey(data: keys.authenticator)
         sha256 = transform == .aesCBC128SHA256 || transform == .aesCBC256SHA256
         icvLength = transform.icvLength
@@ -102,28 +126,40 @@ private func equalInConstantTime(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBuff
 
 // MARK: AES-GCM (RFC 4106)
 
-/// The 12-byte nonce: salt ‖ explicit IV (RFC 4106 §4).
+/// The SA's BoringSSL AEAD context (initialized at install).
 @inline(__always)
-private func gcmNonce(_ salt: UInt32, _ p: UnsafeMutableRawPointer, ivStart: Int) -> AES.GCM.Nonce? {
-    // Three 32-bit words: a (UInt32, UInt64) tuple would put 4 padding bytes after the salt.
-    var n: (UInt32, UInt32, UInt32) = (salt, (p + ivStart).loadUnaligned(as: UInt32.self),
-                                       (p + ivStart + 4).loadUnaligned(as: UInt32.self))
-    return withUnsafeBytes(of: &n) { raw in try? AES.GCM.Nonce(data: raw) }
+private func aead(_ context: UnsafeMutableRawPointer) -> UnsafePointer<EVP_AEAD_CTX> {
+    UnsafePointer((context + SwiftCryptoProvider.aeadOffset).assumingMemoryBound(to: EVP_AEAD_CTX.self))
 }
 
-/// ICV check and decryption in one (AEAD). AAD is SPI ‖ sequence number (no ESN).
+/// Calls `body` with the 12-byte nonce salt ‖ explicit IV (RFC 4106 §4), built on the stack.
+@inline(__always)
+private func withGCMNonce<R>(_ context: UnsafeMutableRawPointer, _ p: UnsafeMutableRawPointer, ivStart: Int,
+                             _ body: (UnsafePointer<UInt8>) -> R) -> R {
+    // Three 32-bit words: a (UInt32, UInt64) tuple would put 4 padding bytes after the salt.
+    var n: (UInt32, UInt32, UInt32) = (context.load(fromByteOffset: SwiftCryptoProvider.saltOffset, as: UInt32.self),
+                                       (p + ivStart).loadUnaligned(as: UInt32.self),
+                                       (p + ivStart + 4).loadUnaligned(as: UInt32.self))
+    return withUnsafeBytes(of: &n) { raw in body(raw.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+}
+
+/// ICV check and decryption in one (AEAD), in place. AAD is SPI ‖ sequence number (no ESN).
+/// On a bad ICV BoringSSL zeroes the ciphertext (the packet is dropped anyway).
 private let gcmVerify: ESPCryptoFunctions.Verify = { context, p, espStart, end in
-    keys(context)._withUnsafeGuaranteedRef { k in
-        let ivStart = espStart + ESPHeader.length
-        let payloadStart = ivStart + 8
-        let icvStart = end - 16
-        guard let nonce = gcmNonce(k.salt, p, ivStart: ivStart),
-              let box = try? AES.GCM.SealedBox(nonce: nonce, ciphertext: bytes(p, payloadStart, icvStart), tag: bytes(p, icvStart, end)),
-              let plain = try? AES.GCM.open(box, using: k.cipher, authenticating: bytes(p, espStart, ivStart))
-        else { return false }
-        copy(plain, to: p + payloadStart)
-        return true
+    let ivStart = espStart + ESPHeader.length
+    let payloadStart = ivStart + 8
+    let icvStart = end - 16
+    guard icvStart >= payloadStart else { return false }
+    let bytes = p.assumingMemoryBound(to: UInt8.self)
+    let ok = withGCMNonce(context, p, ivStart: ivStart) { nonce in
+        CCryptoBoringSSL_EVP_AEAD_CTX_open_gather(
+            aead(context), bytes + payloadStart, nonce, 12,
+            bytes + payloadStart, icvStart - payloadStart, bytes + icvStart, 16,
+            bytes + espStart, ESPHeader.length)
     }
+    if ok == 1 { return true }
+    CCryptoBoringSSL_ERR_clear_error()
+    return false
 }
 
 /// Nothing left to do: `gcmVerify` decrypted.
@@ -132,20 +168,21 @@ private let gcmDecrypt: ESPCryptoFunctions.Decrypt = { _, _, _, _ in true }
 /// Explicit IV = 0 ‖ the 32-bit sequence number: unique per SA because the data plane never
 /// reuses a sequence number (it stops at 2^32 − 1), which is all RFC 4106 §3.1 requires.
 private let gcmSeal: ESPCryptoFunctions.Seal = { context, p, espStart, payloadStart, icvStart in
-    keys(context)._withUnsafeGuaranteedRef { k in
-        let ivStart = payloadStart - 8
-        (p + ivStart).storeBytes(of: UInt32(0), as: UInt32.self)
-        (p + ivStart + 4).copyMemory(from: p + espStart + 4, byteCount: 4)
-        guard let nonce = gcmNonce(k.salt, p, ivStart: ivStart),
-              let box = try? AES.GCM.seal(bytes(p, payloadStart, icvStart), using: k.cipher, nonce: nonce,
-                                          authenticating: bytes(p, espStart, ivStart))
-        else {
-            // Never send clear text: blank payload and ICV (the peer drops it as an ICV failure).
-            (p + payloadStart).initializeMemory(as: UInt8.self, repeating: 0, count: icvStart + 16 - payloadStart)
-            return
-        }
-        copy(box.ciphertext, to: p + payloadStart)
-        copy(box.tag, to: p + icvStart)
+    let ivStart = payloadStart - 8
+    (p + ivStart).storeBytes(of: UInt32(0), as: UInt32.self)
+    (p + ivStart + 4).copyMemory(from: p + espStart + 4, byteCount: 4)
+    let bytes = p.assumingMemoryBound(to: UInt8.self)
+    var tagLength = 0
+    let ok = withGCMNonce(context, p, ivStart: ivStart) { nonce in
+        CCryptoBoringSSL_EVP_AEAD_CTX_seal_scatter(
+            aead(context), bytes + payloadStart, bytes + icvStart, &tagLength, 16, nonce, 12,
+            bytes + payloadStart, icvStart - payloadStart, nil, 0,
+            bytes + espStart, ESPHeader.length)
+    }
+    if ok != 1 || tagLength != 16 {
+        CCryptoBoringSSL_ERR_clear_error()
+        // Never send clear text: blank payload and ICV (the peer drops it as an ICV failure).
+        (p + payloadStart).initializeMemory(as: UInt8.self, repeating: 0, count: icvStart + 16 - payloadStart)
     }
 }
 
