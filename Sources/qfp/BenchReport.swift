@@ -136,7 +136,7 @@ struct BenchReport {
         if let r = crypto.first {
             out += "\nCrypto runs: \(r.workload.securityAssociations) SAs with anti-replay DISABLED; each worker replays a ring of "
                 + "\(r.workload.sealedRingPackets) packets sealed once at set-up (sequence numbers 1, 2, ... per SA; the ICV covers them, "
-                + "so they cannot be patched per packet). Every packet is ICV-checked and decrypted (swift-crypto, which allocates per call); "
+                + "so they cannot be patched per packet). Every packet is ICV-checked and decrypted (GCM: BoringSSL EVP_AEAD_CTX in place, no allocation; CBC+HMAC: swift-crypto, which allocates per call); "
                 + "the worker core also copies each packet from the ring into its buffer. Offered \(crypto.reduce(0) { $0 + $1.counters[.offered] }), "
                 + "forwarded \(crypto.reduce(0) { $0 + $1.counters[.forwarded] }), dropped \(crypto.reduce(0) { $0 + $1.counters.totalDropped }).\n"
         }
