@@ -27,12 +27,12 @@ extension Worker {
                 break
             case .duplicate:
                 inbound.bump(slot, .replayDuplicates)
-                puntError(.replayFailure, c, spi: sa.spi, slot: slot, interface: b.inputInterface)
+                puntPacket(.replayFailure, c, slot: slot, interface: b.inputInterface)
                 drop(handle, .ipsecInput, .inCdSwIpsecAntiReplayFail)
                 return
             case .tooOld:
                 inbound.bump(slot, .replayTooOld)
-                puntError(.replayFailure, c, spi: sa.spi, slot: slot, interface: b.inputInterface)
+                puntPacket(.replayFailure, c, slot: slot, interface: b.inputInterface)
                 drop(handle, .ipsecInput, .cdInPktOutOfWindow)
                 return
             }
@@ -48,7 +48,7 @@ extension Worker {
                   inbound.context(slot).verify(packet: data, espStart: espStart, end: end)
             else {
                 inbound.bump(slot, .integrityFailures)
-                puntError(.integrityFailure, c, spi: sa.spi, slot: slot, interface: b.inputInterface)
+                puntPacket(.integrityFailure, c, slot: slot, interface: b.inputInterface)
                 drop(handle, .ipsecInput, .inCdSwIpsecMacException)
                 return
             }
@@ -87,26 +87,6 @@ extension Worker {
         }
         decapsulate(handle, c, slot: slot, tunnel: flags.contains(.tunnel),
                     payloadStart: payloadStart, payloadEnd: payloadEnd)
-    }
-
-    /// A replay or integrity failure for the control plane's syslog, behind the same token
-    /// bucket as invalid SPIs (cold path: the packet is being dropped).
-    @inlinable
-    mutating func puntError(_ kind: PuntRecord.Kind, _ c: PacketClassification, spi: UInt32, slot: UInt32, interface: UInt16) {
-        guard invalidSPIBucket.take(now: now) else {
-            counters.count(.puntRateLimited)
-            return
-        }
-        var r = PuntRecord(kind: kind, worker: index, time: now)
-        r.protocolNumber = c.kind == .espInUDP ? IPv4Header.protocolNumberUDP : IPv4Header.protocolNumberESP
-        r.ipVersion = c.ipVersion
-        r.inputInterface = interface
-        r.spi = spi
-        r.slot = slot
-        r.sequenceNumber = c.sequenceNumber
-        r.source = c.source
-        r.destination = c.destination
-        _ = pushPunt(r)
     }
 
     /// Soft lifetime: one notification per SA. A full punt ring defers it to the next packet.

@@ -9,21 +9,28 @@ extension Worker {
         let feature: IPsecDatapathDrop = c.ipVersion == 6
             ? .inUsV6PktSaNotFoundSpi
             : (endpoints.isTransport(c.destination) ? .inTransV4IpsecPktNotFoundSpi : .inUsV4PktSaNotFoundSpi)
-        if !reserved {
-            if invalidSPIBucket.take(now: now) {
-                var r = PuntRecord(kind: .invalidSPI, worker: index, time: now)
-                r.protocolNumber = c.kind == .espInUDP ? IPv4Header.protocolNumberUDP : IPv4Header.protocolNumberESP
-                r.ipVersion = c.ipVersion
-                r.inputInterface = b.inputInterface
-                r.spi = c.spi
-                r.sequenceNumber = c.sequenceNumber
-                r.source = c.source
-                r.destination = c.destination
-                _ = pushPunt(r)
-            } else {
-                counters.count(.puntRateLimited)
-            }
-        }
+        if !reserved { puntPacket(.invalidSPI, c, interface: b.inputInterface) }
         drop(handle, .ipsecInput, feature)
+    }
+
+    /// A punt record about the packet `c` (invalid SPI, replay or integrity failure) for the
+    /// control plane's syslog and recovery, behind the per-worker token bucket; what the bucket
+    /// refuses is counted. Cold path: the packet is being dropped.
+    @inlinable
+    mutating func puntPacket(_ kind: PuntRecord.Kind, _ c: PacketClassification, slot: UInt32 = 0, interface: UInt16) {
+        guard invalidSPIBucket.take(now: now) else {
+            counters.count(.puntRateLimited)
+            return
+        }
+        var r = PuntRecord(kind: kind, worker: index, time: now)
+        r.protocolNumber = c.kind == .espInUDP ? IPv4Header.protocolNumberUDP : IPv4Header.protocolNumberESP
+        r.ipVersion = c.ipVersion
+        r.inputInterface = interface
+        r.spi = c.spi
+        r.slot = slot
+        r.sequenceNumber = c.sequenceNumber
+        r.source = c.source
+        r.destination = c.destination
+        _ = pushPunt(r)
     }
 }
