@@ -303,48 +303,50 @@ extension ParsedCommand {
 }
 
 extension ConfigEditor {
-    mutating func withISAKMPPolicy(_ body: (inout ISAKMPPolicy) throws -> Void) throws {
-        guard case let .isakmpPolicy(n) = mode, var v = configuration.control.isakmpPolicies[n] else { throw ConfigError.invalid(column: 0) }
+    /// Edits the block `key` of `blocks` (the one the current sub-mode names); a block that is
+    /// gone is IOS's invalid input.
+    mutating func edit<Key: Hashable, Value>(_ key: Key, _ blocks: WritableKeyPath<ControlConfiguration, [Key: Value]>,
+                                             _ body: (inout Value) throws -> Void) throws {
+        guard var v = configuration.control[keyPath: blocks][key] else { throw ConfigError.invalid(column: 0) }
         try body(&v)
-        configuration.control.isakmpPolicies[n] = v
+        configuration.control[keyPath: blocks][key] = v
+    }
+
+    mutating func withISAKMPPolicy(_ body: (inout ISAKMPPolicy) throws -> Void) throws {
+        guard case let .isakmpPolicy(n) = mode else { throw ConfigError.invalid(column: 0) }
+        try edit(n, \.isakmpPolicies, body)
     }
 
     mutating func withIKEv2Proposal(_ body: (inout IKEv2Proposal) throws -> Void) throws {
-        guard case let .ikev2Proposal(n) = mode, var v = configuration.control.ikev2Proposals[n] else { throw ConfigError.invalid(column: 0) }
-        try body(&v)
-        configuration.control.ikev2Proposals[n] = v
+        guard case let .ikev2Proposal(n) = mode else { throw ConfigError.invalid(column: 0) }
+        try edit(n, \.ikev2Proposals, body)
     }
 
     mutating func withIKEv2Policy(_ body: (inout IKEv2Policy) throws -> Void) throws {
-        guard case let .ikev2Policy(n) = mode, var v = configuration.control.ikev2Policies[n] else { throw ConfigError.invalid(column: 0) }
-        try body(&v)
-        configuration.control.ikev2Policies[n] = v
+        guard case let .ikev2Policy(n) = mode else { throw ConfigError.invalid(column: 0) }
+        try edit(n, \.ikev2Policies, body)
     }
 
     mutating func withKeyringPeer(_ body: (inout IKEv2Keyring.Peer) throws -> Void) throws {
-        guard case let .ikev2KeyringPeer(name, peer) = mode, var keyring = configuration.control.ikev2Keyrings[name],
-              let index = keyring.peers.firstIndex(where: { $0.name == peer }) else {
-            throw ConfigError.invalid(column: 0)
+        guard case let .ikev2KeyringPeer(name, peer) = mode else { throw ConfigError.invalid(column: 0) }
+        try edit(name, \.ikev2Keyrings) { keyring in
+            guard let index = keyring.peers.firstIndex(where: { $0.name == peer }) else { throw ConfigError.invalid(column: 0) }
+            try body(&keyring.peers[index])
         }
-        try body(&keyring.peers[index])
-        configuration.control.ikev2Keyrings[name] = keyring
     }
 
     mutating func withIKEv2Profile(_ body: (inout IKEv2Profile) throws -> Void) throws {
-        guard case let .ikev2Profile(n) = mode, var v = configuration.control.ikev2Profiles[n] else { throw ConfigError.invalid(column: 0) }
-        try body(&v)
-        configuration.control.ikev2Profiles[n] = v
+        guard case let .ikev2Profile(n) = mode else { throw ConfigError.invalid(column: 0) }
+        try edit(n, \.ikev2Profiles, body)
     }
 
     mutating func withEzVPN(_ body: (inout EzVPNClient) throws -> Void) throws {
-        guard case let .ezvpn(n) = mode, var v = configuration.control.ezvpnClients[n] else { throw ConfigError.invalid(column: 0) }
-        try body(&v)
-        configuration.control.ezvpnClients[n] = v
+        guard case let .ezvpn(n) = mode else { throw ConfigError.invalid(column: 0) }
+        try edit(n, \.ezvpnClients, body)
     }
 
     mutating func withApplet(_ body: (inout EventManagerApplet) throws -> Void) throws {
-        guard case let .applet(n) = mode, var v = configuration.control.applets[n] else { throw ConfigError.invalid(column: 0) }
-        try body(&v)
-        configuration.control.applets[n] = v
+        guard case let .applet(n) = mode else { throw ConfigError.invalid(column: 0) }
+        try edit(n, \.applets, body)
     }
 }

@@ -51,8 +51,14 @@ public struct BlackholeDetector: Sendable {
                           firstSeen: now, lastSeen: now, count: 1)
     }
 
-    /// Forgets flows idle for `forgetAfter`.
+    /// When `expire` last swept the flows.
+    var lastSweep: UInt64 = 0
+
+    /// Forgets flows idle for `forgetAfter`. The daemon calls this every few milliseconds; the
+    /// sweep runs at most once a second.
     public mutating func expire(now: UInt64) {
+        guard now &- lastSweep >= 1_000_000_000 else { return }
+        lastSweep = now
         flows = flows.filter { now &- $0.value.lastSeen < forgetAfter }
     }
 

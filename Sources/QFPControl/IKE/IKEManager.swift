@@ -257,11 +257,17 @@ public final class IKEManager: @unchecked Sendable {
         guard let (address, child) = child(inboundSPI: spi), var session = sessions[address], session.negotiation == nil,
               !child.superseded else { return }
         debugIPsec("IPSEC(key_engine): request timer fired: count = 1, (identity) local= \(session.local), remote= \(address) (volume lifetime)")
+        startRekey(child, &session, now: now)
+        sessions[address] = session
+    }
+
+    /// The router rekeys `child` (its seconds or volume lifetime is nearly used): quick mode over
+    /// the IKE SA, or a new IKE SA when there is none. The child is not rekeyed twice.
+    func startRekey(_ child: ChildSA, _ session: inout PeerSession, now: UInt64) {
+        if let i = session.children.firstIndex(of: child) { session.children[i].rekeyAt = .max }
         let hasIKE = session.ike?.established == true
         startNegotiation(&session, purpose: .rekey, routerInitiated: true, createsIKESA: !hasIKE,
                          version: session.ike?.version ?? .ikev1, flowKey: child.flowKey, now: now)
-        session.children = session.children.map { $0 == child ? { var c = $0; c.rekeyAt = .max; return c }($0) : $0 }
-        sessions[address] = session
     }
 
     func hardExpired(spi: UInt32) {
@@ -514,6 +520,12 @@ public final class IKEManager: @unchecked Sendable {
         sessions[peer] = session
     }
 
+    /// Removes every child SA of a session from the data plane, whole flows at a time.
+    func removeAllChildren(_ session: inout PeerSession) throws {
+        for key in Set(session.children.map(\.flowKey)) { try router.removeNegotiated(flow: key) }
+        session.children.removeAll()
+    }
+
     func removeChild(_ child: ChildSA, _ session: inout PeerSession) {
         let siblings = session.children.filter { $0.flowKey == child.flowKey }
         session.children.removeAll { $0.flowKey == child.flowKey }
@@ -578,12 +590,7 @@ public final class IKEManager: @unchecked Sendable {
         }
         if session.negotiation == nil,
            let due = session.children.first(where: { !$0.superseded && now >= $0.rekeyAt }) {
-            var c = due
-            c.rekeyAt = UInt64.max
-            session.children = session.children.map { $0 == due ? c : $0 }
-            let hasIKE = session.ike?.established == true
-            startNegotiation(&session, purpose: .rekey, routerInitiated: true, createsIKESA: !hasIKE,
-                             version: session.ike?.version ?? .ikev1, flowKey: due.flowKey, now: now)
+            startRekey(due, &session, now: now)
         }
         if let ike = session.ike, ike.established, now &- ike.createdAt >= ike.lifetimeSeconds * 1_000_000_000 {
             session.ike = nil
@@ -613,8 +620,9 @@ public final class IKEManager: @unchecked Sendable {
                 counters.dpdPeersDead &+= 1
                 debugISAKMP("ISAKMP: (\(ike.connectionID)):DPD: peer \(session.address) not responding, deleting IKE and IPsec SAs")
                 syslog.log("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer \(session.address):500 Id: \(session.address)")
-                for child in session.children where !child.superseded { removeChild(child, &session) }
-                for child in session.children { removeChild(child, &session) }
+                do { try removeAllChildren(&session) } catch {
+                    syslog.log("%CRYPTO-4-RECVD_PKT_NOT_IPSEC: qfp could not remove the SAs of \(session.address): \(error)")
+                }
                 session.ike = nil
                 session.dpd = DPDState()
                 return
@@ -657,7 +665,7 @@ public final class IKEManager: @unchecked Sendable {
     /// goes out.
     public func forgetAll() throws {
         let now = clock.now()
-        for (_, session) in sessions { for key in Set(session.children.map(\.flowKey)) { try router.removeNegotiated(flow: key) } }
+        for var session in sessions.values { try removeAllChildren(&session) }
         sessions.removeAll()
         timers.removeAll()
         publish(now)
@@ -669,8 +677,7 @@ public final class IKEManager: @unchecked Sendable {
         let now = clock.now()
         guard var session = sessions[peer] else { return }
         let spis = session.children.map(\.inboundSPI)
-        for key in Set(session.children.map(\.flowKey)) { try router.removeNegotiated(flow: key) }
-        session.children.removeAll()
+        try removeAllChildren(&session)
         if !spis.isEmpty { send(.deleteESP(spis: spis), session: &session, now: now) }
         sessions[peer] = session
         publish(now)

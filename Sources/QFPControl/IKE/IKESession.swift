@@ -22,7 +22,15 @@ public struct IKESA: Sendable, Equatable {
     /// Next message ID for Informational exchanges.
     public var nextMessageID: UInt32 = 1
 
-    /// The IKE SA with the router's roles applied: who is initiator on the wire.
+    /// The same IKE SA as the peer holds it: local and remote swapped, the other side initiator.
+    public var mirrored: IKESA {
+        var m = self
+        m.routerInitiated = !routerInitiated
+        swap(&m.local, &m.remote)
+        return m
+    }
+
+    /// A message on this IKE SA from whoever holds it (`routerInitiated`: the holder initiated it).
     public func message(_ body: IKEMessage.Body, messageID: UInt32, response: Bool = false) -> IKEMessage {
         IKEMessage(version: version, initiatorSPI: initiatorSPI, responderSPI: responderSPI, messageID: messageID,
                    fromInitiator: routerInitiated, isResponse: response, body: body)

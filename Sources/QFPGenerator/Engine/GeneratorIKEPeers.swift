@@ -59,9 +59,7 @@ public final class GeneratorIKEPeers: IKEPeerEndpoint, @unchecked Sendable {
             case let .deleteESP(spis): stale = spis
             case let .invalidSPI(spi): stale = [spi]
             case let .dpdRequest(sequence):
-                let reply = IKEMessage(version: ike.version, initiatorSPI: ike.initiatorSPI, responderSPI: ike.responderSPI,
-                                       messageID: m.messageID, fromInitiator: ike.routerInitiated, isResponse: true,
-                                       body: .dpdResponse(sequence: sequence))
+                let reply = ike.message(.dpdResponse(sequence: sequence), messageID: m.messageID, response: true)
                 s.actions.append(.answer(IKEDatagram(source: address, destination: parsed.source, message: reply)))
             case .dpdResponse: break
             case .deleteIKE: peer.ike = nil
@@ -89,10 +87,8 @@ public final class GeneratorIKEPeers: IKEPeerEndpoint, @unchecked Sendable {
                             purpose: NegotiationPurpose, usableAt: UInt64) {
         state.withLock { s in
             var peer = s.peers[address] ?? Peer()
-            if var ike {
-                ike.routerInitiated = !ike.routerInitiated
-                swap(&ike.local, &ike.remote)
-                peer.ike = ike
+            if let ike {
+                peer.ike = ike.mirrored
                 s.log.append("peer \(address): IKE SA with the router established")
             }
             if let routerInboundSPI {

@@ -92,12 +92,7 @@ final class ScenarioPeer: IKEPeerEndpoint, @unchecked Sendable {
 
     func established(peer: IPAddress, ike: IKESA?, routerInboundSPI: UInt32?, peerInboundSPI: UInt32?,
                      purpose: NegotiationPurpose, usableAt: UInt64) {
-        if var ike {
-            // The peer holds the same SA with the roles mirrored.
-            ike.routerInitiated = !ike.routerInitiated
-            swap(&ike.local, &ike.remote)
-            self.ike = ike
-        }
+        if let ike { self.ike = ike.mirrored }
         guard let routerInboundSPI, let peerInboundSPI else {
             world.note(usableAt, "peer \(address): new IKE SA with the router (phase 1 only)")
             return

@@ -111,8 +111,7 @@ final class ScenarioWorld: @unchecked Sendable {
     /// The peer answers the router (DPD): the message reaches the router after the network's delay.
     func answer(from peer: ScenarioPeer, _ body: IKEMessage.Body, messageID: UInt32, at time: UInt64) {
         guard let ike = peer.ike else { return }
-        let message = IKEMessage(version: ike.version, initiatorSPI: ike.initiatorSPI, responderSPI: ike.responderSPI,
-                                 messageID: messageID, fromInitiator: ike.routerInitiated, isResponse: true, body: body)
+        let message = ike.message(body, messageID: messageID, response: true)
         let datagram = IKEDatagram(source: peer.address, destination: peer.routerAddress, message: message)
         captured.append((time, datagram))
         // Through the wire format, as the router would read it.
