@@ -76,9 +76,8 @@ final class ScenarioWorld: @unchecked Sendable {
         manager.network = options.network
         // The timeline shows what an engineer sees with `debug crypto isakmp` on.
         if options.debug { controlPlane.syslog.setDebug(.cryptoISAKMP, true) }
-        let record = Captured()
-        capture = record
-        manager.onSend = { datagram, time in record.append(time, datagram) }
+        let capture = self.capture
+        manager.onSend = { datagram, time in capture.append(time, datagram) }
         // Traffic runs one way, from the side the scenario is about: the peer's site sends
         // (telemetry, a one-way stream) except in dead-peer, where the router's site sends.
         // Two-way traffic would let the router's own packets start IKE and end the blackhole
@@ -113,7 +112,7 @@ final class ScenarioWorld: @unchecked Sendable {
         guard let ike = peer.ike else { return }
         let message = ike.message(body, messageID: messageID, response: true)
         let datagram = IKEDatagram(source: peer.address, destination: peer.routerAddress, message: message)
-        captured.append((time, datagram))
+        capture.append(time, datagram)
         // Through the wire format, as the router would read it.
         guard let parsed = try? IKEWire.parseDatagram(IKEWire.datagram(datagram)) else { return }
         pendingToRouter.append((time &+ UInt64(options.network.latencySeconds * 1e9), parsed))
@@ -125,11 +124,7 @@ final class ScenarioWorld: @unchecked Sendable {
         var datagrams: [(UInt64, IKEDatagram)] = []
         func append(_ time: UInt64, _ d: IKEDatagram) { datagrams.append((time, d)) }
     }
-    var capture: Captured!
-    var captured: [(UInt64, IKEDatagram)] {
-        get { capture.datagrams }
-        set { capture.datagrams = newValue }
-    }
+    let capture = Captured()
 
     // MARK: Running
 
@@ -186,7 +181,7 @@ final class ScenarioWorld: @unchecked Sendable {
         timeline.sort { $0.seconds < $1.seconds }
         let counters = manager.currentCounters
         var writer = IKECaptureWriter()
-        for (time, d) in captured.sorted(by: { $0.0 < $1.0 }) { writer.append(d, timestampNanoseconds: 1_795_000_000_000_000_000 &+ time) }
+        for (time, d) in capture.datagrams.sorted(by: { $0.0 < $1.0 }) { writer.append(d, timestampNanoseconds: 1_795_000_000_000_000_000 &+ time) }
         ikeCapture = writer
         return ScenarioResult(
             scenario: options.kind.rawValue, cryptoConfig: options.cryptoConfig.rawValue, recovery: options.recovery,
