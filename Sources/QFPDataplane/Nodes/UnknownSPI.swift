@@ -15,8 +15,9 @@ extension Worker {
 
     /// A punt record about the packet `c` (invalid SPI, replay or integrity failure) for the
     /// control plane's syslog and recovery, behind the per-worker token bucket; what the bucket
-    /// refuses is counted. Cold path: the packet is being dropped.
-    @inlinable
+    /// refuses is counted. Cold path: the packet is being dropped, so it stays out of line and
+    /// out of the hot loop's code.
+    @usableFromInline @inline(never)
     mutating func puntPacket(_ kind: PuntRecord.Kind, _ c: PacketClassification, slot: UInt32 = 0, interface: UInt16) {
         guard invalidSPIBucket.take(now: now) else {
             counters.count(.puntRateLimited)
