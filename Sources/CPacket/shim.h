@@ -165,6 +165,18 @@ static inline int qfp_packet_poll(int fd, int timeout_ms) {
     return poll(&p, 1, timeout_ms);
 }
 
+/* Waits up to `timeout_ms` for any of `count` sockets (at most 64) to become readable. */
+static inline int qfp_packet_poll_many(const int *fds, int count, int timeout_ms) {
+    struct pollfd p[64];
+    if (count > 64) count = 64;
+    for (int i = 0; i < count; i++) {
+        p[i].fd = fds[i];
+        p[i].events = POLLIN | POLLERR;
+        p[i].revents = 0;
+    }
+    return poll(p, (nfds_t)count, timeout_ms);
+}
+
 /* Sends one frame without blocking. Returns 0 or an errno value (EAGAIN/ENOBUFS: queue full). */
 static inline int qfp_packet_send(int fd, const void *frame, size_t length) {
     ssize_t n = send(fd, frame, length, MSG_DONTWAIT);

@@ -14,6 +14,8 @@ public final class ControlPlane: Sendable {
     public let flash: FlashFileSystem
     public let dropHistory: DropHistory
     public let utilization: UtilizationMonitor
+    /// Per-interface counters (`show interfaces`, `clear counters`), from the live ports.
+    public let interfaces: InterfaceCounters
     /// IKE SAs, invalid-SPI recovery, DPD, lifetimes and rekey. Driven by one thread
     /// (`serviceDataplane()` in the daemon, the scenario loop); show commands read its snapshot.
     public let ike: IKEManager
@@ -37,6 +39,7 @@ public final class ControlPlane: Sendable {
         dropHistory = DropHistory(statistics: statistics, clock: clock)
         utilization = UtilizationMonitor(statistics: statistics, workers: router.pipeline.configuration.workers, clock: clock)
         ike = IKEManager(router: router, syslog: syslog, clock: clock)
+        interfaces = InterfaceCounters(clock: clock)
         bootTime = clock.now()
     }
 
@@ -71,6 +74,7 @@ public final class ControlPlane: Sendable {
     public func tick() {
         dropHistory.sample()
         utilization.sample()
+        interfaces.sample()
         eem.tick()
     }
 

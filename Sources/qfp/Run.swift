@@ -66,8 +66,8 @@ struct Run: ParsableCommand {
         if let port, PortMapping(port) == nil {
             throw ValidationError("--port: '\(port)' is neither a device name nor GigabitEthernetN=DEV (N in 1...65535)")
         }
-        if port == nil && (portMAC != nil || peerMAC != nil || portCPU != nil) {
-            throw ValidationError("--port-mac, --peer-mac and --port-cpu need --port")
+        if port == nil && (portMAC != nil || peerMAC != nil) {
+            throw ValidationError("--port-mac and --peer-mac need --port")
         }
         if let portMAC, MACAddress(portMAC) == nil { throw ValidationError("--port-mac: '\(portMAC)' is not a MAC address (aa:bb:cc:dd:ee:ff)") }
         if let peerMAC, MACAddress(peerMAC) == nil { throw ValidationError("--peer-mac: '\(peerMAC)' is not a MAC address (aa:bb:cc:dd:ee:ff)") }
@@ -86,21 +86,24 @@ struct Run: ParsableCommand {
         var trafficProfile: TrafficProfile?
         if let profile {
             trafficProfile = try GenerateCommand.loadProfile(profile)
-        } else if config == nil && !noTraffic && port == nil {
+        } else if config == nil && !noTraffic && port == nil && !loaded.configuration.interfaces.values.contains(where: { $0.linuxDevice != nil }) {
             trafficProfile = DefaultProfile.profile
         }
-        // The port opens first: a missing device or a refused socket ends here, nothing started.
-        var livePort: LivePort?
-        if let port, let mapping = PortMapping(port) {
+        // The ports open first: a missing device or a refused socket ends here, nothing started.
+        let portOption = port.flatMap(PortMapping.init)
+        if let port, let mapping = portOption {
             if mapping.explicit && !loaded.configuration.orderedInterfaces.contains(where: { $0.name == mapping.interface }) {
                 throw QFPFailure("--port \(port): interface \(mapping.interface) is not in configuration \(source)")
             }
-            var c = PortConfiguration(device: mapping.device)
-            c.inputInterface = mapping.index
-            c.sourceMAC = portMAC.flatMap(MACAddress.init)
-            c.destinationMAC = peerMAC.flatMap(MACAddress.init)
-            do { livePort = try LivePort(c) } catch { throw QFPFailure("\(error)") }
         }
+        let mappings = RunPorts.mappings(loaded.configuration, source: source, port: portOption)
+        if !mappings.isEmpty && profile != nil {
+            throw QFPFailure("configuration \(source) maps interfaces to Linux devices (qfp port linux), which replace the traffic generator: --profile cannot be used with it")
+        }
+        if mappings.isEmpty && portCPU != nil { throw QFPFailure("--port-cpu needs a port (--port, or qfp port linux in the configuration)") }
+        let livePorts = try RunPorts.open(mappings, port: portOption, sourceMAC: portMAC.flatMap(MACAddress.init),
+                                          destinationMAC: peerMAC.flatMap(MACAddress.init))
+        let portGroup = livePorts.isEmpty ? nil : PortGroup(ports: livePorts, egress: RunPorts.egress(loaded.configuration, mappings: mappings))
 
         var pc = PipelineConfiguration()
         pc.workers = workers
@@ -133,16 +136,19 @@ struct Run: ParsableCommand {
         controlPlane.syslog.log("%SYS-5-CONFIG_I: Configured from \(source) by qfp run")
         var generator: TrafficGenerator?
         var ikePeers: GeneratorIKEPeers?
-        if let livePort {
+        if let portGroup {
             let workerCPUs = Set((0..<workers).map { pipeline.cpu(ofWorker: $0) })
             let cpu = portCPU ?? pipeline.topology.allowedCPUs.first { !workerCPUs.contains($0) }
             do {
-                try livePort.start(pipeline: pipeline, source: pipeline.takeSource(0), cpu: cpu)
+                try portGroup.start(pipeline: pipeline, source: pipeline.takeSource(0), cpu: cpu)
             } catch {
                 pipeline.stop()
-                throw QFPFailure("port \(livePort.configuration.device): thread not started: \(error)")
+                throw QFPFailure("ports \(mappings.map(\.device).joined(separator: ", ")): thread not started: \(error)")
             }
-            logger.info("port \(livePort.configuration.device): AF_PACKET, address \(livePort.interfaceAddress), port thread on \(cpu.map { "CPU \($0)" } ?? "any CPU")")
+            RunPorts.attach(livePorts, mappings, to: controlPlane.interfaces)
+            for (p, m) in zip(livePorts, mappings) {
+                logger.info("port \(m.device) as \(m.interface): AF_PACKET, address \(p.interfaceAddress), port thread on \(cpu.map { "CPU \($0)" } ?? "any CPU")")
+            }
         } else {
             let g = TrafficGenerator(pipeline: pipeline) { RouterView(router: router) }
             try g.startThread(source: pipeline.takeSource(0))
@@ -160,7 +166,7 @@ struct Run: ParsableCommand {
             try server.start()
         } catch {
             // Not ours to remove: the socket may belong to another daemon.
-            livePort?.stop()
+            portGroup?.stop()
             generator?.shutdown()
             pipeline.stop()
             throw QFPFailure("\(error)")
@@ -173,7 +179,7 @@ struct Run: ParsableCommand {
             pipeline.stop()
             throw QFPFailure("traffic profile \(profile ?? "(embedded)") not started: \(error)")
         }
-        let traffic = port.flatMap(PortMapping.init).map { "port \($0.device) as \($0.interface)" } ?? trafficProfile.map { "\($0.streams.count) streams from \(profile ?? "the embedded profile")" } ?? "no traffic"
+        let traffic = !mappings.isEmpty ? mappings.map { "port \($0.device) as \($0.interface)" }.joined(separator: ", ") : trafficProfile.map { "\($0.streams.count) streams from \(profile ?? "the embedded profile")" } ?? "no traffic"
         logger.info("qfp running: \(workers) workers, configuration \(source), \(traffic), control socket \(path)")
 
         // SIGINT/SIGTERM end the daemon cleanly; the main thread samples the monitors meanwhile,
@@ -190,23 +196,21 @@ struct Run: ParsableCommand {
         controlThread.start()
         let trafficLog = Logger(label: "qfp.gen")
         let ikeLog = Logger(label: "qfp.ike")
-        var lastPortCounters = PortCounters()
+        var lastPortCounters = [PortCounters](repeating: PortCounters(), count: livePorts.count)
         while !stop.requested {
             controlPlane.tick()
             for line in ikePeers?.takeLog() ?? [] { ikeLog.info("\(line)") }
             if let status = generator?.status(), status.running > 0 { trafficLog.info("\(status.logLine)") }
-            if let livePort {
-                let counters = livePort.statistics.counters
-                if counters != lastPortCounters { logger.info("port \(livePort.configuration.device): \(counters.summary)") }
-                lastPortCounters = counters
+            for (k, p) in livePorts.enumerated() {
+                let counters = p.statistics.counters
+                if counters != lastPortCounters[k] { logger.info("port \(p.configuration.device): \(counters.summary)") }
+                lastPortCounters[k] = counters
             }
             stop.wait(seconds: 1)
         }
         logger.info("qfp stopping")
-        if let livePort {
-            livePort.stop()
-            logger.info("port \(livePort.configuration.device) stopped: \(livePort.statistics.counters.summary)")
-        }
+        portGroup?.stop()
+        for p in livePorts { logger.info("port \(p.configuration.device) stopped: \(p.statistics.counters.summary)") }
         if let summary = try? dropCapture.stop() { logger.info("\(summary.dropLast())") }
         server.stop()
         generator?.shutdown()

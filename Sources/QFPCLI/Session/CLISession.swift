@@ -13,6 +13,8 @@ public final class CLISession {
     public var terminalWidth = 80
     var editor: ConfigEditor?
     public private(set) var closed = false
+    /// A `[confirm]` question's action, run when the next line is empty or `y`/`yes`.
+    var pendingConfirmation: (() -> String)?
 
     /// Longest line accepted (IOS rejects what its line buffer cannot hold).
     public static let maximumLineLength = 4096
@@ -42,6 +44,13 @@ public final class CLISession {
         let promptBefore = prompt
         var text: String
         var failed = false
+        if let action = pendingConfirmation {
+            // IOS's [confirm]: Return or y goes ahead, anything else cancels.
+            pendingConfirmation = nil
+            let answer = String(line.filter { $0 != " " && $0 != "\t" }).lowercased()
+            let text = answer.isEmpty || (answer.count <= 3 && "yes".hasPrefix(answer)) ? action() : ""
+            return CommandResponse(output: text, failed: false, prompt: prompt, terminalLength: terminalLength, closed: closed)
+        }
         if line.count > Self.maximumLineLength {
             text = "% Input line too long (\(line.count) characters; at most \(Self.maximumLineLength))\n"
             failed = true
@@ -99,6 +108,8 @@ public final class CLISession {
                 return (modifier?.apply(to: output.text) ?? output.text, false)
             } catch let failure as CommandFailure {
                 return (failure.text, true)
+            } catch let invalid as InvalidInput {
+                return (CommandTree<Int>.errorText(.invalid(column: invalid.column), line: line, prefix: prompt), true)
             } catch {
                 return ("% \(error)\n", true)
             }
@@ -145,6 +156,12 @@ public final class CLISession {
             editor = e
         }
         return (text, false)
+    }
+
+    /// Asks `[confirm]` (the command prints the question): `action` runs on the session's next
+    /// line when it is empty or `y`/`yes`; anything else cancels it.
+    func confirm(then action: @escaping () -> String) {
+        pendingConfirmation = action
     }
 
     /// Enters configuration mode (`configure terminal`).

@@ -37,3 +37,10 @@ public struct CommandFailure: Error, Sendable {
     public var text: String
     public init(_ text: String) { self.text = text.hasSuffix("\n") ? text : text + "\n" }
 }
+
+/// IOS's `% Invalid input detected at '^' marker.` for a command that parsed but names
+/// something that does not exist (an interface), the caret at `column` of the command.
+public struct InvalidInput: Error, Sendable {
+    public var column: Int
+    public init(column: Int) { self.column = column }
+}

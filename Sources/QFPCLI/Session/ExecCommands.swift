@@ -42,6 +42,11 @@ enum ExecCommands {
         "version": "System hardware and software status",
         "clock": "Display the system clock",
         "clear": "Reset functions",
+        "interfaces": "Interface status and configuration",
+        "interfaces WORD": "Interface name (GigabitEthernetN)",
+        "summary": "Show interface summary",
+        "counters": "Clear counters on one or all interfaces",
+        "counters WORD": "Interface name (GigabitEthernetN)",
         "terminal": "Set terminal line parameters",
         "length": "Set number of lines on a screen",
         "length <0-512>": "Number of lines on screen (0 for no pausing)",
@@ -75,6 +80,7 @@ enum ExecCommands {
         CryptoCommands.register(t)
         SystemCommands.register(t)
         DebugCommands.register(t)
+        InterfaceCommands.register(t)
         return t
     }()
 }

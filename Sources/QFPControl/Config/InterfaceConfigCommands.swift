@@ -50,6 +50,29 @@ enum InterfaceConfigCommands {
                 }
             }
         }
+        // A qfp extension (IOS has no such command): the Linux device behind this interface.
+        t.add("qfp port linux WORD", negatable: true) { e, p in
+            if !p.isNegated, case let .interface(name) = e.mode,
+               let other = e.configuration.orderedInterfaces.first(where: { $0.name != name && $0.linuxDevice == p.arguments[0] }) {
+                throw ConfigError.message("% qfp: device \(p.arguments[0]) is already the port of \(other.name)")
+            }
+            try e.withInterface { i in
+                guard i.portIndex != nil else {
+                    throw ConfigError.message("% qfp: only GigabitEthernetN interfaces (N in 1-65535) can be ports; \(i.name) cannot")
+                }
+                if p.isNegated {
+                    if i.linuxDevice == p.arguments[0] { i.linuxDevice = nil }
+                    return
+                }
+                if let bad = LinuxDeviceName.invalidOffset(p.arguments[0]) {
+                    throw ConfigError.invalid(column: p.argumentColumns[0] + bad)
+                }
+                i.linuxDevice = p.arguments[0]
+            }
+        }
+        t.add("no qfp port linux") { e, _ in
+            try e.withInterface { i in i.linuxDevice = nil }
+        }
         t.add("shutdown", negatable: true) { e, p in
             try e.withInterface { i in i.shutdown = !p.isNegated }
         }

@@ -58,12 +58,24 @@ public struct InterfaceConfiguration: Equatable, Sendable {
     public var ezvpnName: String?
     public var ezvpnInside = false
     public var shutdown = false
+    /// `qfp port linux DEV` (a qfp extension, not IOS): the Linux network device that is this
+    /// interface's port under `qfp run`.
+    public var linuxDevice: String?
     /// Tunnel settings (Tunnel interfaces only).
     public var tunnel = TunnelConfiguration()
 
     public init(name: String) { self.name = name }
 
     public var isTunnel: Bool { name.hasPrefix("Tunnel") }
+
+    /// N of `GigabitEthernetN` (1...65535): the input-interface index packets received on this
+    /// interface carry. Nil for other interface names.
+    public var portIndex: UInt16? {
+        let prefix = "GigabitEthernet"
+        guard name.hasPrefix(prefix), let n = UInt16(name.dropFirst(prefix.count)), n >= 1,
+              name.dropFirst(prefix.count).allSatisfy(\.isNumber) else { return nil }
+        return n
+    }
 }
 
 /// An interface address and its prefix length (host bits kept).

@@ -143,6 +143,7 @@ public enum RunningConfiguration {
         }
         if let m = i.cryptoMap { out += " crypto map \(m)\n" }
         if let name = i.ezvpnName { out += " crypto ipsec client ezvpn \(name)\(i.ezvpnInside ? " inside" : "")\n" }
+        if let device = i.linuxDevice { out += " qfp port linux \(device)\n" }
         return out
     }
 
