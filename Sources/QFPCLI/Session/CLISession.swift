@@ -47,7 +47,9 @@ public final class CLISession {
         if let action = pendingConfirmation {
             // IOS's [confirm]: Return or y goes ahead, anything else cancels.
             pendingConfirmation = nil
-            let answer = String(line.filter { $0 != " " && $0 != "\t" }).lowercased()
+            // (`qfp cli --json` sends the answer as ` | json`: the same empty answer.)
+            var answer = String(line.filter { $0 != " " && $0 != "\t" }).lowercased()
+            if answer.hasSuffix("|json") { answer.removeLast(5) }
             let text = answer.isEmpty || (answer.count <= 3 && "yes".hasPrefix(answer)) ? action() : ""
             return CommandResponse(output: text, failed: false, prompt: prompt, terminalLength: terminalLength, closed: closed)
         }
