@@ -27,6 +27,12 @@ struct Run: ParsableCommand {
             GigabitEthernet2=eth1` says which of the router's interfaces the device stands for (it \
             must be in the configuration; without it, GigabitEthernet1): received packets carry \
             that interface, as syslog's `input interface=` shows.
+
+            Interfaces can also be mapped in the configuration with `qfp port linux DEV` under \
+            `interface GigabitEthernetN` (a qfp extension, not IOS): every mapped device is opened, \
+            one port thread serves them all, each forwarded packet leaves by its egress interface \
+            (see docs/live-ports.md), and `show interfaces` prints each port's counters. --port adds \
+            to those or overrides the interface it names.
             """)
 
     @Option(name: .long, help: "IOS configuration file to load.")
