@@ -40,7 +40,6 @@ extension IKEManager {
     /// fail the IKE SA). IKEv1 logs the quick-mode failure as IOS does; the NO_PROPOSAL_CHOSEN
     /// notify (type 14) is what goes to the side that offered.
     func refuseChildSA(_ session: inout PeerSession, _ n: Negotiation, _ refusal: ProposalRefusal, now: UInt64) {
-        counters.negotiationsCompleted &-= 1
         counters.negotiationsFailed &+= 1
         counters.childSAProposalsRefused &+= 1
         let peer = session.address

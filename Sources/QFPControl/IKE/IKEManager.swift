@@ -437,10 +437,10 @@ public final class IKEManager: @unchecked Sendable {
     }
 
     func complete(_ session: inout PeerSession, _ n: Negotiation, now: UInt64) {
-        counters.negotiationsCompleted &+= 1
         session.negotiation = nil
         let peer = session.address
         if n.purpose == .recovery {
+            counters.negotiationsCompleted &+= 1
             // Recovery makes the IKE SA only (phase 1): it has no traffic selectors for a child
             // SA. The DELETE goes over it; the peer then renegotiates its SAs.
             peers?.established(peer: peer, ike: session.ike, child: nil, purpose: n.purpose, usableAt: now)
@@ -459,6 +459,7 @@ public final class IKEManager: @unchecked Sendable {
             refuseChildSA(&session, n, refusal, now: now)
             return
         }
+        counters.negotiationsCompleted &+= 1
         let lifetime = UInt64(flow?.lifetimeSeconds ?? configuration.lifetimeSeconds)
         let inbound = freshSPI()
         let outbound = n.peerInboundSPI ?? freshSPI()

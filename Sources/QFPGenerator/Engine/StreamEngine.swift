@@ -134,6 +134,8 @@ struct StreamEngine: @unchecked Sendable {
         if unknownOnly && stream.faults.unknownSPI == 0 {
             throw GeneratorError("stream '\(stream.name)': peer '\(view.name)' believes in no SA (the router has none for \(view.address)); give the peer sas: or the stream spi:")
         }
+        var slots: [Int] = []
+        for i in indices { slots.append(try store.slot(peer: view.address, spi: view.sas[i].spi)) }
         let transforms = Set(indices.map { view.sas[$0].transform })
         guard transforms.count <= 1 else {
             throw GeneratorError("stream '\(stream.name)': peer '\(view.name)''s SAs use different transforms ("
@@ -154,8 +156,6 @@ struct StreamEngine: @unchecked Sendable {
         }
         contexts = .allocate(capacity: max(made.count, 1))
         contexts.initialize(from: made, count: made.count)
-        var slots: [Int] = []
-        for i in indices { slots.append(try store.slot(peer: view.address, spi: view.sas[i].spi)) }
         saCount = indices.count
         peerSPIs = indices.map { view.sas[$0].spi }
         spis = .allocate(capacity: max(indices.count, 1))
