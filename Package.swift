@@ -60,6 +60,8 @@ let package = Package(
             name: "QFPControl",
             dependencies: [
                 "QFPDataplane", "QFPCommandLanguage", "QFPCapture", "QFPCrypto", .product(name: "Logging", package: "swift-log"),
+                // IKE key derivation (HMAC-SHA256 prf), cold path.
+                .product(name: "Crypto", package: "swift-crypto"),
                 // Syslog to `logging host` (UDP datagrams).
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -106,10 +108,10 @@ let package = Package(
         .testTarget(name: "QFPDataplaneTests", dependencies: ["QFPDataplane", "QFPGenerator"]),
         .testTarget(name: "QFPCryptoTests", dependencies: ["QFPCrypto", "QFPDataplane", "QFPGenerator"]),
         .testTarget(name: "QFPCommandLanguageTests", dependencies: ["QFPCommandLanguage"]),
-        .testTarget(name: "QFPControlTests", dependencies: ["QFPControl", "QFPGenerator"]),
+        .testTarget(name: "QFPControlTests", dependencies: ["QFPControl", "QFPGenerator", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "QFPGeneratorTests", dependencies: ["QFPGenerator"]),
         // Fixtures are device captures read through #filePath, not bundled resources.
-        .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI", "QFPControl", "QFPGenerator", "QFPCapture"], exclude: ["Fixtures", "Transcripts", "Captures"]),
+        .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI", "QFPControl", "QFPGenerator", "QFPCapture", "QFPCrypto"], exclude: ["Fixtures", "Transcripts", "Captures"]),
         .testTarget(name: "qfpTests", dependencies: ["qfp"]),
         // Captures are written by Tools/make-test-captures.py and read through #filePath.
         .testTarget(name: "QFPCaptureTests", dependencies: ["QFPCapture"], exclude: ["Captures"]),

@@ -79,12 +79,13 @@ public enum PacketBuilder {
     /// and trailer (padded to the transform's block), ICV. GCM's explicit IV is 0 ‖ `sequence`.
     /// `trailer` replaces the default padding, pad length and next header (to build broken
     /// packets; it must keep the payload a whole number of cipher blocks for CBC).
-    /// Throws when the key lengths do not fit the transform.
+    /// Throws when the key lengths do not fit the transform. With `seal: false` the packet is
+    /// left in clear, IV and ICV zero, ready for a context's `seal` (generator templates).
     public static func protectedESP(
         source: IPAddress, destination: IPAddress, spi: UInt32, sequence: UInt32,
         inner: [UInt8], transform: ESPTransform, keys: ESPKeys, mode: IPsecMode = .tunnel,
         transportProtocol: UInt8 = 17, udp: Bool = false, udpSourcePort: UInt16 = 4500,
-        trailer custom: [UInt8]? = nil
+        trailer custom: [UInt8]? = nil, seal: Bool = true
     ) throws(DataplaneError) -> [UInt8] {
         let nextHeader: UInt8 = mode == .tunnel ? ((inner.first ?? 0x45) >> 4 == 6 ? 41 : 4) : transportProtocol
         let payloadStart = ESPHeader.length + transform.ivLength
@@ -94,7 +95,7 @@ public enum PacketBuilder {
         esp += custom ?? trailer(payloadLength: inner.count, nextHeader: nextHeader, blockSize: transform.blockSize)
         let icvStart = esp.count
         esp += [UInt8](repeating: 0, count: transform.icvLength)
-        if transform != .null {
+        if transform != .null && seal {
             let provider = SwiftCryptoProvider()
             let context = try provider.makeContext(transform: transform, keys: keys)
             defer { provider.releaseContext(context) }

@@ -144,6 +144,12 @@ struct Bench: ParsableCommand {
                 let loop = try GeneratorBenchmark.loop(size: size, rate: nil, workers: 1, seconds: seconds, topology: topology)
                 report.generator.append(.init(size: name, fill: fill, loop: loop))
             }
+            for t in [ESPTransform.aesGCM256, .aesCBC256SHA256] {
+                progress?.say("generator fill sealed with \(BenchReport.name(t)), one core, 64-byte packets")
+                let fill = try GeneratorBenchmark.fill(size: .fixed(64), seconds: seconds, topology: topology, transform: t,
+                                                       keys: BenchReport.benchKeys(t))
+                report.sealedFill.append((t, fill))
+            }
         }
         if only.contains(.rate) {
             progress?.say("generator at \(Int(rate)) pps for \(rateSeconds) s, 1 worker, 64-byte packets")

@@ -24,6 +24,8 @@ struct BenchReport {
         var loop: GeneratorBenchmark.LoopResult
     }
     var generator: [Generator] = []
+    /// The generator's fill with each packet sealed (IKE-keyed SAs), 64-byte packets.
+    var sealedFill: [(transform: ESPTransform, fill: GeneratorBenchmark.FillResult)] = []
     var rate: GeneratorBenchmark.LoopResult?
     /// Inbound runs with real transforms (one worker each).
     var crypto: [ThroughputResult] = []
@@ -115,6 +117,9 @@ struct BenchReport {
             if !g.loop.conserved { value += " CONSERVATION FAILED" }
             rows.append(("whole loop: generator thread + 1 worker, \(g.size), max rate", value))
         }
+        for (t, f) in sealedFill {
+            rows.append(("generator fill sealed \(Self.name(t)), one core, \(format(f.averageLength, 0)) B", "\(format(f.mpps, 2)) Mpps"))
+        }
         if let r = rate {
             let low = r.perSecondPPS.min() ?? 0, high = r.perSecondPPS.max() ?? 0
             var value = "sent \(r.sent) of \(r.expected) (\(format(Double(r.sent) / Double(max(r.expected, 1)) * 100, 3))%), "
@@ -198,6 +203,12 @@ struct BenchReport {
             var loop: GeneratorBenchmark.LoopResult
         }
         var generator: [Generator]
+        struct SealedFill: Encodable {
+            var transform: String
+            var fill_mpps_one_core: Double
+            var fill_average_length: Double
+        }
+        var generator_sealed_fill: [SealedFill]
         var generator_rate: GeneratorBenchmark.LoopResult?
         struct Crypto: Encodable {
             var transform: String
@@ -243,6 +254,8 @@ struct BenchReport {
                     packets_dropped: r.counters.totalDropped, conserved: r.conserved)
             },
             generator: generator.map { .init(size: $0.size, fill_mpps_one_core: $0.fill.mpps, fill_average_length: $0.fill.averageLength, loop: $0.loop) },
+            generator_sealed_fill: sealedFill.map { .init(transform: Self.name($0.transform), fill_mpps_one_core: $0.fill.mpps,
+                                                          fill_average_length: $0.fill.averageLength) },
             generator_rate: rate,
             crypto: crypto.map { r in
                 let f = Self.figure(r)

@@ -159,7 +159,10 @@ struct Run: ParsableCommand {
             let g = TrafficGenerator(pipeline: pipeline) { RouterView(router: router) }
             try g.startThread(source: pipeline.takeSource(0))
             // The generator's peers answer the router's IKE: recovery, DELETE and DPD reach them.
-            ikePeers = GeneratorIKEPeers(generator: g)
+            // They hold the same pre-shared keys as the router (peers configured to match it).
+            ikePeers = GeneratorIKEPeers(generator: g) { peer, version in
+                router.configuration.preSharedKey(for: peer, version: version)
+            }
             controlPlane.ike.peers = ikePeers
             generator = g
         }

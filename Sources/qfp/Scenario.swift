@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QFPControl
+import QFPDataplane
 import QFPGenerator
 
 /// `qfp scenario NAME`: an SA desynchronisation on the virtual clock, and what ended it.
@@ -44,6 +45,12 @@ struct ScenarioCommand: ParsableCommand {
     @Flag(name: .long, help: "Negotiate IKEv2 instead of IKEv1.")
     var ikev2 = false
 
+    @Option(name: .customLong("transform-set"), help: "The router's transform set: esp-null, esp-gcm 128|256, esp-aes 128|256 esp-sha-hmac|esp-sha256-hmac.")
+    var transformSet = "esp-null"
+
+    @Option(name: .customLong("peer-proposes"), help: "Transforms the peer proposes and accepts, comma-separated (default: what the router offers).")
+    var peerProposes: String?
+
     @Flag(name: .customLong("no-debug"), help: "Leave debug crypto isakmp off (its lines are in the timeline by default).")
     var noDebug = false
 
@@ -65,6 +72,22 @@ struct ScenarioCommand: ParsableCommand {
         guard (10...10000).contains(pps) else { throw ValidationError("--pps must be in 10...10000, got \(pps)") }
         guard latency >= 0, latency <= 10000, latency.isFinite else { throw ValidationError("--latency must be in 0...10000 ms, got \(latency)") }
         guard loss >= 0, loss <= 100 else { throw ValidationError("--loss must be in 0...100 percent, got \(loss)") }
+        guard Self.transform(transformSet) != nil else {
+            throw ValidationError("--transform-set '\(transformSet)' is not a transform the data plane implements (esp-null, esp-gcm 128|256, esp-aes 128|256 with esp-sha-hmac or esp-sha256-hmac)")
+        }
+        if let peerProposes, peerProposals(peerProposes) == nil {
+            throw ValidationError("--peer-proposes '\(peerProposes)': each comma-separated item must be a transform the data plane implements, e.g. 'esp-gcm 256, esp-aes 256 esp-sha256-hmac'")
+        }
+    }
+
+    static func transform(_ words: String) -> ESPTransform? {
+        TransformSet(name: "option", transforms: words.split(separator: " ").map(String.init)).espTransform
+    }
+
+    func peerProposals(_ text: String) -> [ESPTransform]? {
+        let items = text.split(separator: ",").map { Self.transform($0.trimmingCharacters(in: .whitespaces)) }
+        guard !items.isEmpty, items.allSatisfy({ $0 != nil }) else { return nil }
+        return items.compactMap { $0 }
     }
 
     func run() throws {
@@ -78,6 +101,8 @@ struct ScenarioCommand: ParsableCommand {
         options.network.lossRate = loss / 100
         options.ikev2 = ikev2
         options.debug = !noDebug
+        options.transformSet = transformSet
+        options.peerProposals = peerProposes.flatMap(peerProposals)
         options.maximumSeconds = Double(lifetime) + 400
         let result: ScenarioResult
         do {

@@ -99,6 +99,13 @@ struct GeneratorDaemonTests {
         let sa = try d.cli("show crypto ipsec sa peer 203.0.113.5").stdout
         let decaps = sa.split(separator: "\n").first { $0.contains("#pkts decaps:") }.map(String.init) ?? ""
         #expect(!decaps.contains("#pkts decaps: 0,"), "\(sa)")
+        // The negotiated SAs use the map's transform set (TS-AES256) with keys both sides
+        // derived: the renegotiated streams are sealed with them and every packet verifies.
+        #expect(sa.contains("        transform: esp-256-aes esp-sha256-hmac ,\n"), "\(sa)")
+        let vti = try d.cli("show crypto ipsec sa peer 203.0.113.77").stdout
+        #expect(vti.contains("        transform: esp-256-aes esp-sha256-hmac ,\n") && !vti.contains("#pkts decaps: 0,"), "\(vti)")
+        let drops = try d.cli("show platform hardware qfp active feature ipsec datapath drops").stdout
+        #expect(!drops.contains("MAC_EXCEPTION"), "\(drops)")
         let status = try gen(d, ["status"]).stdout
         #expect(status.contains("\nhub-east-stale ") && status.contains("\nvti-west-stale "), "\(status)")
     }

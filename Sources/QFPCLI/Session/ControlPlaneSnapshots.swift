@@ -29,16 +29,21 @@ enum ControlPlaneSnapshots {
         let (inbound, outbound) = cp.router.installedSAs(flow: flow.bindingKey)
         let counters = flowCounters(inbound: inbound, outbound: outbound, cp)
 
-        let info = TransformInfo(flow.transformSet)
-        let tunnel = (flow.transformSet?.mode ?? .tunnel) == .tunnel
+        // What the SAs were installed with (IKE may choose another of the entry's sets than the
+        // first); the flow's first set when it has none.
+        let flowSet = outbound?.transformSet ?? inbound.last?.transformSet ?? flow.transformSet
+        let info = TransformInfo(flowSet)
+        let tunnel = (flowSet?.mode ?? .tunnel) == .tunnel
         let mtu = c.interfaces[flow.interface]?.ipMTU ?? 1500
         let plaintext = mtu - info.overhead(tunnel: tunnel)
         let mtuInterface = c.interfaces[flow.interface]?.isTunnel == true
             ? (c.interfaces[flow.interface]?.tunnel.sourceInterface ?? flow.interface) : flow.interface
         func sa(_ installed: Router.InstalledSA) -> IPsecSASnapshot {
             let age = (cp.clock.now() &- installed.installedAt) / 1_000_000_000
+            let set = installed.transformSet ?? flowSet
+            let info = TransformInfo(set)
             return IPsecSASnapshot(
-                spi: installed.spi, transform: info.showText, mode: tunnel ? .tunnel : .transport,
+                spi: installed.spi, transform: info.showText, mode: (set?.mode ?? .tunnel) == .tunnel ? .tunnel : .transport,
                 connectionID: installed.connectionID, flowID: "SW:\(installed.connectionID - 2000)",
                 siblingFlags: 0xFFFF_FFFF_8000_0048, cryptoMap: flow.mapName ?? flow.cryptoMapTag,
                 remainingKilobytes: UInt64(flow.lifetimeKilobytes),

@@ -14,6 +14,13 @@ public protocol IKEPeerEndpoint: AnyObject, Sendable {
     /// receives on `peerInboundSPI`.
     func established(peer: IPAddress, ike: IKESA?, routerInboundSPI: UInt32?, peerInboundSPI: UInt32?,
                      purpose: NegotiationPurpose, usableAt: UInt64)
+    /// The same, with the whole child SA: its transform and the exchange's values the peer
+    /// derives its keys from (`NegotiatedChildSA.keys`). The default calls the SPI-only form.
+    func established(peer: IPAddress, ike: IKESA?, child: NegotiatedChildSA?, purpose: NegotiationPurpose, usableAt: UInt64)
+    /// The ESP transforms the peer proposes (as initiator) or accepts (as responder), most
+    /// preferred first; nil (the default) for a peer configured to match the router, which
+    /// takes the router's first transform set.
+    func proposals(for peer: IPAddress) -> [ESPTransform]?
     /// Called when the manager is between operations (at the end of `advance()` and
     /// `handle(_:)`): the one place a peer may call back into the manager (`peerInitiates`,
     /// `receive`). The callbacks above run in the middle of the manager's work and must not.
@@ -22,6 +29,13 @@ public protocol IKEPeerEndpoint: AnyObject, Sendable {
 
 extension IKEPeerEndpoint {
     public func settle(_ manager: IKEManager) {}
+    public func established(peer: IPAddress, ike: IKESA?, routerInboundSPI: UInt32?, peerInboundSPI: UInt32?,
+                            purpose: NegotiationPurpose, usableAt: UInt64) {}
+    public func established(peer: IPAddress, ike: IKESA?, child: NegotiatedChildSA?, purpose: NegotiationPurpose, usableAt: UInt64) {
+        established(peer: peer, ike: ike, routerInboundSPI: child?.routerInboundSPI, peerInboundSPI: child?.routerOutboundSPI,
+                    purpose: purpose, usableAt: usableAt)
+    }
+    public func proposals(for peer: IPAddress) -> [ESPTransform]? { nil }
 }
 
 /// Counters of the IKE model: what recovery, DPD and negotiation did, and what the limiter
@@ -45,6 +59,8 @@ public struct IKECounters: Sendable, Equatable, Codable {
     public var childSAsExpired: UInt64 = 0
     public var ikeMessagesSent: UInt64 = 0
     public var ikeMessagesLost: UInt64 = 0
+    /// Child SA negotiations that failed for want of a common transform (phase 2 refused).
+    public var childSAProposalsRefused: UInt64 = 0
     public init() {}
 }
 
@@ -86,7 +102,12 @@ public final class IKEManager: @unchecked Sendable {
     public let syslog: SyslogBuffer
     public let clock: any ControlClock
     public var network: IKENetwork {
-        didSet { if network.seed != oldValue.seed { random = SplitMix(seed: network.seed) } }
+        didSet {
+            if network.seed != oldValue.seed {
+                random = SplitMix(seed: network.seed)
+                nonces = SplitMix(seed: network.seed ^ Self.nonceSeed)
+            }
+        }
     }
     public var limits: RecoveryLimits
     public weak var peers: (any IKEPeerEndpoint)?
@@ -99,6 +120,10 @@ public final class IKEManager: @unchecked Sendable {
     var timers: [(time: UInt64, order: UInt64, event: Event)] = []
     var timerOrder: UInt64 = 0
     var random: SplitMix
+    /// The nonces' own generator, so that they do not shift the SPIs and loss decisions that
+    /// `random` makes (scenarios reproduce from the seed).
+    var nonces: SplitMix
+    static let nonceSeed: UInt64 = 0x4E4F_4E43_4553_0001
     var nextConnectionID = 1001
     var nextSessionID = 1
     let published = Mutex(IKEModelSnapshot())
@@ -133,6 +158,7 @@ public final class IKEManager: @unchecked Sendable {
         self.network = network
         self.limits = limits
         random = SplitMix(seed: network.seed)
+        nonces = SplitMix(seed: network.seed ^ Self.nonceSeed)
     }
 
     /// The model as the show commands print it.
@@ -308,11 +334,23 @@ public final class IKEManager: @unchecked Sendable {
             flowKey: flowKey, peerInboundSPI: peerInboundSPI,
             total: Negotiation.messages(version, createsIKESA: createsIKESA, childSA: purpose != .recovery), startedAt: now)
         if createsIKESA {
-            session.ike = IKESA(
+            var ike = IKESA(
                 version: version, state: .mmNoState, established: false,
                 initiatorSPI: random.next() | 1, responderSPI: 0, connectionID: 0,
                 local: session.local, remote: session.address, routerInitiated: routerInitiated, createdAt: now,
                 lifetimeSeconds: ikeLifetime(version, peer: session.address))
+            ike.initiatorNonce = IKEKeys.nonce(using: &nonces)
+            ike.responderNonce = IKEKeys.nonce(using: &nonces)
+            session.ike = ike
+        }
+        // IKEv2's first child SA keys from the IKE_SA_INIT nonces; every other child SA
+        // exchange (quick mode, CREATE_CHILD_SA) has its own.
+        if createsIKESA && version == .ikev2, let ike = session.ike {
+            session.negotiation?.initiatorNonce = ike.initiatorNonce
+            session.negotiation?.responderNonce = ike.responderNonce
+        } else {
+            session.negotiation?.initiatorNonce = IKEKeys.nonce(using: &nonces)
+            session.negotiation?.responderNonce = IKEKeys.nonce(using: &nonces)
         }
         schedule(now &+ seconds(network.latencySeconds), .negotiationMessage(session.address))
     }
@@ -383,6 +421,7 @@ public final class IKEManager: @unchecked Sendable {
                 ike.createdAt = now
                 ike.connectionID = nextConnectionID
                 nextConnectionID += 1
+                session.derivationKey = ike.derivationKey(preSharedKey: configuration.preSharedKey(for: peer, version: ike.version))
             }
             session.ike = ike
         }
@@ -398,14 +437,13 @@ public final class IKEManager: @unchecked Sendable {
     }
 
     func complete(_ session: inout PeerSession, _ n: Negotiation, now: UInt64) {
-        counters.negotiationsCompleted &+= 1
         session.negotiation = nil
         let peer = session.address
         if n.purpose == .recovery {
+            counters.negotiationsCompleted &+= 1
             // Recovery makes the IKE SA only (phase 1): it has no traffic selectors for a child
             // SA. The DELETE goes over it; the peer then renegotiates its SAs.
-            peers?.established(peer: peer, ike: session.ike, routerInboundSPI: nil, peerInboundSPI: nil,
-                               purpose: n.purpose, usableAt: now)
+            peers?.established(peer: peer, ike: session.ike, child: nil, purpose: n.purpose, usableAt: now)
             let pending = session.pendingDeletes
             session.pendingDeletes.removeAll()
             for spi in pending { notifyInvalidSPI(spi, session: &session, now: now) }
@@ -413,22 +451,36 @@ public final class IKEManager: @unchecked Sendable {
         }
         let key = n.flowKey ?? SenderClassification.classify(sender: peer, local: session.local, configuration: configuration,
                                                               plan: plan).flowKey ?? "dynamic \(peer)"
-        let flow = plan.flows.first { $0.bindingKey == key }
+        let flow = plan.flows.first { $0.bindingKey == key } ?? Router.dynamicFlow(key: key, configuration: configuration, plan: plan)
+        let chosen: (transform: ESPTransform, set: TransformSet?)
+        switch chooseTransform(flow, peer: peer, routerInitiated: n.routerInitiated) {
+        case let .success(c): chosen = c
+        case let .failure(refusal):
+            refuseChildSA(&session, n, refusal, now: now)
+            return
+        }
+        counters.negotiationsCompleted &+= 1
         let lifetime = UInt64(flow?.lifetimeSeconds ?? configuration.lifetimeSeconds)
         let inbound = freshSPI()
         let outbound = n.peerInboundSPI ?? freshSPI()
         let installAt = now &+ seconds(network.installDelaySeconds)
-        let child = ChildSA(flowKey: key, inboundSPI: inbound, outboundSPI: outbound, installedAt: installAt,
+        let negotiated = NegotiatedChildSA(
+            version: n.version, routerInboundSPI: inbound, routerOutboundSPI: outbound, transform: chosen.transform,
+            transformSet: chosen.set, initiatorNonce: n.initiatorNonce, responderNonce: n.responderNonce,
+            routerInitiated: n.routerInitiated)
+        var child = ChildSA(flowKey: key, inboundSPI: inbound, outboundSPI: outbound, installedAt: installAt,
                             rekeyAt: installAt &+ (lifetime > 30 ? lifetime - 30 : lifetime / 2) * 1_000_000_000,
                             expiresAt: installAt &+ lifetime * 1_000_000_000)
-        debugIPsec("IPSEC(create_sa): sa created, (sa) sa_dest= \(peer), sa_proto= 50, sa_spi= 0x\(hex(outbound))(\(outbound)), sa_trans= esp-null , sa_conn_id= \(session.ike?.connectionID ?? 0)")
-        debugIPsec("IPSEC(create_sa): sa created, (sa) sa_dest= \(session.local), sa_proto= 50, sa_spi= 0x\(hex(inbound))(\(inbound)), sa_trans= esp-null , sa_conn_id= \(session.ike?.connectionID ?? 0)")
+        child.negotiated = negotiated
+        let trans = chosen.set?.transforms.joined(separator: " ") ?? chosen.transform.iosName
+        debugIPsec("IPSEC(create_sa): sa created, (sa) sa_dest= \(peer), sa_proto= 50, sa_spi= 0x\(hex(outbound))(\(outbound)), sa_trans= \(trans) , sa_conn_id= \(session.ike?.connectionID ?? 0)")
+        debugIPsec("IPSEC(create_sa): sa created, (sa) sa_dest= \(session.local), sa_proto= 50, sa_spi= 0x\(hex(inbound))(\(inbound)), sa_trans= \(trans) , sa_conn_id= \(session.ike?.connectionID ?? 0)")
         // The peer that initiated a rekey sends on the new SA as soon as it has sent its last
         // message: before this router has programmed it (the rekey race). Otherwise the peer
         // starts once the router is ready.
         let usableAt = n.purpose == .rekey && !n.routerInitiated ? now : installAt
-        peers?.established(peer: peer, ike: n.createsIKESA ? session.ike : nil, routerInboundSPI: inbound,
-                           peerInboundSPI: outbound, purpose: n.purpose, usableAt: usableAt)
+        peers?.established(peer: peer, ike: n.createsIKESA ? session.ike : nil, child: negotiated, purpose: n.purpose,
+                           usableAt: usableAt)
         session.pendingInstall.append(child)
         schedule(installAt, .install(peer, child, purpose: n.purpose))
         // Recovery: the DELETEs that waited for this IKE SA.
@@ -442,8 +494,11 @@ public final class IKEManager: @unchecked Sendable {
         session.pendingInstall.removeAll { $0 == child }
         sessions[peer] = session
         do {
+            let keys = child.negotiated?.keys(derivationKey: session.derivationKey) ?? (.none, .none)
             try router.installNegotiated(flow: child.flowKey, peer: peer, local: session.local,
-                                         inboundSPI: child.inboundSPI, outboundSPI: child.outboundSPI)
+                                         inboundSPI: child.inboundSPI, outboundSPI: child.outboundSPI,
+                                         transform: child.negotiated?.transform ?? .null, transformSet: child.negotiated?.transformSet,
+                                         inboundKeys: keys.routerInbound, outboundKeys: keys.routerOutbound)
         } catch {
             syslog.log("%CRYPTO-4-RECVD_PKT_NOT_IPSEC: qfp could not program SA 0x\(hex(child.inboundSPI)) for \(peer): \(error)")
             return

@@ -21,6 +21,10 @@ public struct IKESA: Sendable, Equatable {
     public var lifetimeSeconds: UInt64
     /// Next message ID for Informational exchanges.
     public var nextMessageID: UInt32 = 1
+    /// The nonces of the exchange that made it (IKEv1 main mode Ni_b/Nr_b, IKEv2 IKE_SA_INIT
+    /// Ni/Nr): with the SPIs and the pre-shared key, what its keys derive from (`IKEKeys`).
+    public var initiatorNonce: [UInt8] = []
+    public var responderNonce: [UInt8] = []
 
     /// The same IKE SA as the peer holds it: local and remote swapped, the other side initiator.
     public var mirrored: IKESA {
@@ -50,6 +54,8 @@ public struct ChildSA: Sendable, Equatable {
     public var expiresAt: UInt64
     /// A newer SA replaced this one (it lives on until `expiresAt`, make-before-break).
     public var superseded = false
+    /// The exchange that made it: transform, nonces (the keys derive from them).
+    public var negotiated: NegotiatedChildSA?
 }
 
 /// Why the router starts an IKE negotiation.
@@ -76,6 +82,9 @@ struct Negotiation: Sendable {
     var flowKey: String?
     /// The SPI the peer chose for its inbound SA (the router's outbound), when the peer initiated.
     var peerInboundSPI: UInt32?
+    /// The nonces of the child SA exchange (IKEv2 IKE_SA_INIT+IKE_AUTH: the IKE SA's).
+    var initiatorNonce: [UInt8] = []
+    var responderNonce: [UInt8] = []
     /// Messages delivered so far, and in all.
     var delivered = 0
     var total: Int
@@ -167,6 +176,8 @@ struct PeerSession: Sendable {
     var initiationBucket: ControlTokenBucket
     /// When the last DELETE for each SPI went out (one per SPI per interval).
     var lastDeleteForSPI: [UInt32: UInt64] = [:]
+    /// The IKE SA's key-derivation key (SKEYID_d / SK_d), once it is established.
+    var derivationKey: [UInt8] = []
 
     init(address: IPAddress, local: IPAddress, now: UInt64, limits: RecoveryLimits) {
         self.address = address

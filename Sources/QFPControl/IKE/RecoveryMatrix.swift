@@ -113,19 +113,24 @@ public enum RecoveryMatrixConfigurations {
     public static let routerAddress = IPAddress("192.0.2.1")!
     public static let peerAddress = IPAddress("198.51.100.7")!
 
-    /// IOS configuration text for `type`, with or without invalid-SPI recovery and DPD.
-    public static func text(_ type: CryptoConfigType, recovery: Bool, keepalive: String? = nil) -> String {
+    /// The router's `crypto isakmp key` (every peer).
+    public static let preSharedKey = "cisco123"
+
+    /// IOS configuration text for `type`, with or without invalid-SPI recovery and DPD, its
+    /// transform set `TS` with `transformSet`'s transforms.
+    public static func text(_ type: CryptoConfigType, recovery: Bool, keepalive: String? = nil,
+                            transformSet: String = "esp-null") -> String {
         var lines = ["hostname qfp-hub", "!"]
         lines.append("crypto isakmp policy 10")
         lines.append(" encryption aes 256")
         lines.append(" hash sha256")
         lines.append(" authentication pre-share")
         lines.append(" group 14")
-        lines.append("crypto isakmp key cisco123 address 0.0.0.0 0.0.0.0")
+        lines.append("crypto isakmp key \(preSharedKey) address 0.0.0.0 0.0.0.0")
         if recovery { lines.append("crypto isakmp invalid-spi-recovery") }
         if let keepalive { lines.append("crypto isakmp keepalive \(keepalive)") }
         lines.append("!")
-        lines.append("crypto ipsec transform-set TS esp-null")
+        lines.append("crypto ipsec transform-set TS \(transformSet)")
         lines.append(" mode tunnel")
         lines.append("crypto ipsec profile PROF")
         lines.append(" set transform-set TS")

@@ -23,6 +23,9 @@ public struct DataplanePlan: Equatable, Sendable {
         public var localPort: UInt16
         public var remotePort: UInt16
         public var transformSet: TransformSet?
+        /// Every transform set of the entry or profile, in order: what IKE offers and accepts
+        /// (`transformSet` is the first).
+        public var proposals: [TransformSet] = []
         public var pfsGroup: String?
         public var lifetimeSeconds: Int
         public var lifetimeKilobytes: Int
@@ -132,6 +135,7 @@ public struct DataplanePlan: Equatable, Sendable {
                     replayWindow: replay, manual: manual)
                 flow.mapName = entry.map
                 flow.mapSequence = entry.sequence
+                flow.proposals = entry.transformSets.compactMap { c.transformSets[$0] }
                 flows.append(flow)
                 if manual, let out = entry.outboundKey, let transform = set.espTransform {
                     func keys(_ k: SessionKey, _ direction: String) throws(Refusal) -> ESPKeys {
@@ -169,14 +173,16 @@ public struct DataplanePlan: Equatable, Sendable {
         let any = IPPrefix.any(ipv4: true)
         func addFlow(peer: IPAddress, key: String) {
             let gre = t.mode == .greIP || t.mode == .greMultipoint
-            flows.append(Flow(
+            var flow = Flow(
                 bindingKey: key, interface: i.name, cryptoMapTag: "\(i.name)-head-0", localAddress: source, peer: peer,
                 localIdentity: gre ? IPPrefix(source, length: 32)! : any,
                 remoteIdentity: gre ? IPPrefix(peer, length: 32)! : any, protocolNumber: gre ? 47 : 0,
                 localPort: 0, remotePort: 0, transformSet: set, pfsGroup: profile.pfsGroup,
                 lifetimeSeconds: profile.lifetimeSeconds ?? c.lifetimeSeconds,
                 lifetimeKilobytes: profile.lifetimeKilobytes ?? c.lifetimeKilobytes,
-                replayWindow: c.replayWindow, manual: false))
+                replayWindow: c.replayWindow, manual: false)
+            flow.proposals = profile.transformSets.compactMap { c.transformSets[$0] }
+            flows.append(flow)
         }
         switch t.mode {
         case .ipsecIPv4, .ipsecIPv6, .greIP:

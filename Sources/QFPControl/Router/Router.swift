@@ -23,6 +23,11 @@ public final class Router: @unchecked Sendable {
         public var connectionID: Int
         /// Control-clock time of installation (nanoseconds).
         public var installedAt: UInt64
+        /// The transform set it was installed with: the configured one (manual keying), the
+        /// one IKE chose (nil: ESP-NULL with nothing configured to offer).
+        public var transformSet: TransformSet?
+        /// The data-plane transform.
+        public var transform: ESPTransform = .null
     }
 
     struct State {
@@ -127,7 +132,9 @@ public final class Router: @unchecked Sendable {
             let h = try control.installInbound(InboundSAConfig(
                 spi: sa.spi, destination: sa.destination, mode: sa.mode, transform: sa.transform,
                 replay: sa.replayWindow.map { .window($0) } ?? .disabled, keys: sa.keys))
-            s.inbound[sa] = InstalledSA(handle: .inbound(h), spi: sa.spi, connectionID: s.nextConnectionID, installedAt: clock.now())
+            s.inbound[sa] = InstalledSA(handle: .inbound(h), spi: sa.spi, connectionID: s.nextConnectionID, installedAt: clock.now(),
+                                        transformSet: plan.flows.first { $0.bindingKey == sa.bindingKey }?.transformSet,
+                                        transform: sa.transform)
             s.nextConnectionID += 1
         }
         for sa in plan.outboundManual where s.outbound[sa] == nil {
@@ -135,7 +142,9 @@ public final class Router: @unchecked Sendable {
                 spi: sa.spi, mode: sa.mode, transform: sa.transform, tunnelSource: sa.source,
                 tunnelDestination: sa.destination, keys: sa.keys))
             try control.bind(s.bindings[sa.bindingKey]!, to: h)
-            s.outbound[sa] = InstalledSA(handle: .outbound(h), spi: sa.spi, connectionID: s.nextConnectionID, installedAt: clock.now())
+            s.outbound[sa] = InstalledSA(handle: .outbound(h), spi: sa.spi, connectionID: s.nextConnectionID, installedAt: clock.now(),
+                                         transformSet: plan.flows.first { $0.bindingKey == sa.bindingKey }?.transformSet,
+                                         transform: sa.transform)
             s.nextConnectionID += 1
         }
         // Policies.
@@ -177,35 +186,42 @@ extension Router {
     /// keeps working until `removeNegotiatedInbound`), and the flow's outbound traffic moves to
     /// `outboundSPI` (chosen by the peer). A peer without a configured flow (dynamic crypto
     /// map, mGRE with dynamic NHRP) gets SAs under its own key, `local` its endpoint, and no
-    /// outbound policy. Returns the connection ids (inbound, outbound).
+    /// outbound policy. The SAs use `transform` with the keys IKE derived for each direction
+    /// (the data plane makes their crypto contexts); `transformSet` is the set it came from
+    /// (its mode, and what `show crypto ipsec sa` prints). Returns the connection ids
+    /// (inbound, outbound).
     @discardableResult
     public func installNegotiated(flow bindingKey: String, peer: IPAddress, local: IPAddress, inboundSPI: UInt32?,
-                                  outboundSPI: UInt32?) throws -> (inbound: Int?, outbound: Int?) {
+                                  outboundSPI: UInt32?, transform: ESPTransform = .null, transformSet: TransformSet? = nil,
+                                  inboundKeys: ESPKeys = .none, outboundKeys: ESPKeys = .none) throws -> (inbound: Int?, outbound: Int?) {
         try state.withLock { (s: inout State) throws -> (inbound: Int?, outbound: Int?) in
             let flow = s.plan.flows.first { $0.bindingKey == bindingKey }
             let local = flow?.localAddress ?? local
             let replayWindow = flow == nil ? s.configuration.replayWindow : flow?.replayWindow
             let control = dataplane
-            let mode = flow?.transformSet?.mode ?? .tunnel
+            let mode = transformSet?.mode ?? flow?.transformSet?.mode ?? .tunnel
             var ids: (inbound: Int?, outbound: Int?) = (nil, nil)
             var entry = s.negotiated[bindingKey] ?? NegotiatedSAs()
             if let inboundSPI {
                 // Volume lifetime (IOS: rekey at 90 % of the kilobytes, expire at 100 %).
                 let kilobytes = UInt64(flow?.lifetimeKilobytes ?? s.configuration.lifetimeKilobytes)
                 let h = try control.installInbound(InboundSAConfig(
-                    spi: inboundSPI, destination: local, mode: mode,
+                    spi: inboundSPI, destination: local, mode: mode, transform: transform,
                     replay: replayWindow.map { .window($0) } ?? .disabled,
-                    lifetime: SALifetime(softBytes: kilobytes * 1024 / 10 * 9, hardBytes: kilobytes * 1024)))
-                entry.inbound.append(InstalledSA(handle: .inbound(h), spi: inboundSPI, connectionID: s.nextConnectionID, installedAt: clock.now()))
+                    lifetime: SALifetime(softBytes: kilobytes * 1024 / 10 * 9, hardBytes: kilobytes * 1024), keys: inboundKeys))
+                entry.inbound.append(InstalledSA(handle: .inbound(h), spi: inboundSPI, connectionID: s.nextConnectionID, installedAt: clock.now(),
+                                                 transformSet: transformSet, transform: transform))
                 ids.inbound = s.nextConnectionID
                 s.nextConnectionID += 1
             }
             if let outboundSPI {
                 let h = try control.installOutbound(OutboundSAConfig(
-                    spi: outboundSPI, mode: mode, tunnelSource: local, tunnelDestination: peer))
+                    spi: outboundSPI, mode: mode, transform: transform, tunnelSource: local, tunnelDestination: peer,
+                    keys: outboundKeys))
                 if let binding = s.bindings[bindingKey] { try control.bind(binding, to: h) }
                 if let old = entry.outbound, case let .outbound(oh) = old.handle { try control.deleteOutbound(oh) }
-                entry.outbound = InstalledSA(handle: .outbound(h), spi: outboundSPI, connectionID: s.nextConnectionID, installedAt: clock.now())
+                entry.outbound = InstalledSA(handle: .outbound(h), spi: outboundSPI, connectionID: s.nextConnectionID, installedAt: clock.now(),
+                                             transformSet: transformSet, transform: transform)
                 ids.outbound = s.nextConnectionID
                 s.nextConnectionID += 1
             }
@@ -270,7 +286,7 @@ extension Router {
         guard key.hasPrefix("dynamic "), let peer = IPAddress(String(key.dropFirst("dynamic ".count))) else { return nil }
         let who = SenderClassification.classify(sender: peer, local: nil, configuration: c, plan: plan)
         guard let name = who.interface, let i = c.interfaces[name] else { return nil }
-        var set: TransformSet?
+        var sets: [TransformSet] = []
         var tag = name
         var local = i.ipv4?.address
         var mapName: String?
@@ -281,11 +297,11 @@ extension Router {
             tag = mapName0
             mapName = mapName0
             sequence = entry.sequence
-            set = c.dynamicMaps[dynamicName]?.values.sorted(by: { $0.sequence < $1.sequence })
-                .lazy.flatMap(\.transformSets).compactMap { c.transformSets[$0] }.first
+            sets = (c.dynamicMaps[dynamicName]?.values.sorted(by: { $0.sequence < $1.sequence }) ?? [])
+                .flatMap(\.transformSets).compactMap { c.transformSets[$0] }
         } else if i.isTunnel, let profile = i.tunnel.protectionProfile.flatMap({ c.ipsecProfiles[$0] }) {
             tag = "\(name)-head-0"
-            set = profile.transformSets.lazy.compactMap { c.transformSets[$0] }.first
+            sets = profile.transformSets.compactMap { c.transformSets[$0] }
             local = i.tunnel.sourceAddress ?? i.tunnel.sourceInterface.flatMap { c.interfaces[$0]?.ipv4?.address }
         }
         guard let local else { return nil }
@@ -293,10 +309,11 @@ extension Router {
         var flow = DataplanePlan.Flow(
             bindingKey: key, interface: name, cryptoMapTag: tag, localAddress: local, peer: peer,
             localIdentity: any, remoteIdentity: any, protocolNumber: 0, localPort: 0, remotePort: 0,
-            transformSet: set, pfsGroup: nil, lifetimeSeconds: c.lifetimeSeconds, lifetimeKilobytes: c.lifetimeKilobytes,
+            transformSet: sets.first, pfsGroup: nil, lifetimeSeconds: c.lifetimeSeconds, lifetimeKilobytes: c.lifetimeKilobytes,
             replayWindow: c.replayWindow, manual: false)
         flow.mapName = mapName
         flow.mapSequence = sequence
+        flow.proposals = sets
         return flow
     }
 

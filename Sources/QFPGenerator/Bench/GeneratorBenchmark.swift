@@ -30,8 +30,11 @@ public enum GeneratorBenchmark {
     /// One thread filling buffers as the generator does, without sending them: the generator's
     /// own cost per packet. It fills 16 bursts (1 MiB of buffers, beyond L1 and most of L2)
     /// before giving them back, so the buffers are not all cache-hot. Pinned to `cpu`.
+    /// With a `transform` other than ESP-NULL every packet is also sealed with `keys` (the
+    /// generator's cost of an IKE-keyed SA).
     public static func fill(size: TrafficProfile.Size, seconds: Double, cpu: Int? = nil,
-                            topology: NUMATopology = .current) throws -> FillResult {
+                            topology: NUMATopology = .current, transform: ESPTransform = .null,
+                            keys: ESPKeys = .none) throws -> FillResult {
         var c = PipelineConfiguration()
         c.workers = 1
         c.sourcePoolBuffers = 1024
@@ -39,7 +42,10 @@ public enum GeneratorBenchmark {
         c.outboundSAs = 16
         c.bindings = 16
         let pipeline = try Pipeline(c, topology: topology)
-        let p = profile(size: size, rate: .maximum, sas: 64)
+        var p = profile(size: size, rate: .maximum, sas: 64)
+        if transform != .null {
+            p.peers[0].sas = (0..<64).map { .keyed(spi: 0x1000 + UInt32($0), transform: transform, keys: keys) }
+        }
         let view = try PeerView.resolve(p.peers[0], router: RouterView())
         let engine = try StreamEngine(id: 1, stream: p.streams[0], peer: view, sequences: SequenceStore(), profile: p, avoid: [])
         let source = pipeline.takeSource(0)

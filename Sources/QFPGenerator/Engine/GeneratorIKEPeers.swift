@@ -14,22 +14,30 @@ import Synchronization
 /// driving thread) carries it out.
 public final class GeneratorIKEPeers: IKEPeerEndpoint, @unchecked Sendable {
     let generator: TrafficGenerator
+    /// The pre-shared key each peer holds for the router (the peers are configured to match it).
+    let preSharedKey: @Sendable (IPAddress, IKEMessage.Version) -> [UInt8]
     struct Peer {
         var ike: IKESA?
+        /// Its IKE SA's key-derivation key (SKEYID_d / SK_d), derived on its side.
+        var derivationKey: [UInt8] = []
         /// Streams stopped because their SA was deleted, waiting for new SAs.
         var waiting: [TrafficGenerator.StartedStream] = []
         var negotiating = false
     }
     enum Action {
         case negotiate(IPAddress, local: IPAddress, version: IKEMessage.Version)
-        case restart(IPAddress, spi: UInt32)
+        case restart(IPAddress, sa: TrafficProfile.SABelief, spi: UInt32)
         case answer(IKEDatagram)
     }
     let state = Mutex<(peers: [IPAddress: Peer], actions: [Action], log: [String])>(([:], [], []))
     var nextSPI: UInt32 = 0x6000_0000
 
-    public init(generator: TrafficGenerator) {
+    /// Peers of `generator`'s streams; `preSharedKey` gives the key a peer holds for the
+    /// router (by default none: the empty key, as a router without `crypto isakmp key` uses).
+    public init(generator: TrafficGenerator,
+                preSharedKey: @escaping @Sendable (IPAddress, IKEMessage.Version) -> [UInt8] = { _, _ in [] }) {
         self.generator = generator
+        self.preSharedKey = preSharedKey
     }
 
     /// What the peers did, oldest first (the daemon logs it).
@@ -83,17 +91,30 @@ public final class GeneratorIKEPeers: IKEPeerEndpoint, @unchecked Sendable {
         }
     }
 
-    public func established(peer address: IPAddress, ike: IKESA?, routerInboundSPI: UInt32?, peerInboundSPI: UInt32?,
-                            purpose: NegotiationPurpose, usableAt: UInt64) {
+    public func established(peer address: IPAddress, ike: IKESA?, child: NegotiatedChildSA?, purpose: NegotiationPurpose,
+                            usableAt: UInt64) {
+        let key = preSharedKey(address, ike?.version ?? child?.version ?? .ikev1)
         state.withLock { s in
             var peer = s.peers[address] ?? Peer()
             if let ike {
                 peer.ike = ike.mirrored
+                // The peer derives its own key from the exchange's nonces and SPIs.
+                peer.derivationKey = peer.ike!.derivationKey(preSharedKey: key)
                 s.log.append("peer \(address): IKE SA with the router established")
             }
-            if let routerInboundSPI {
+            if let child {
                 peer.negotiating = false
-                s.actions.append(.restart(address, spi: routerInboundSPI))
+                let spi = child.peerSendsWith
+                let sa: TrafficProfile.SABelief
+                if child.transform == .null {
+                    sa = .spi(spi)
+                } else {
+                    sa = .keyed(spi: spi, transform: child.transform, keys: child.keys(derivationKey: peer.derivationKey).routerInbound)
+                }
+                s.actions.append(.restart(address, sa: sa, spi: spi))
+            } else if peer.negotiating && purpose != .recovery {
+                peer.negotiating = false
+                s.log.append("peer \(address): no child SA (no common transform with the router); its streams stay stopped")
             }
             s.peers[address] = peer
         }
@@ -108,14 +129,14 @@ public final class GeneratorIKEPeers: IKEPeerEndpoint, @unchecked Sendable {
                 if !manager.peerInitiates(from: address, to: local, version: version, createsIKESA: false, peerInboundSPI: nextSPI) {
                     state.withLock { s in s.peers[address]?.negotiating = false }
                 }
-            case let .restart(address, spi):
+            case let .restart(address, sa, spi):
                 let waiting = state.withLock { s in
                     defer { s.peers[address]?.waiting.removeAll() }
                     return s.peers[address]?.waiting ?? []
                 }
                 for started in waiting {
                     do {
-                        try generator.restart(started, spis: [spi])
+                        try generator.restart(started, sas: [sa])
                         state.withLock { $0.log.append("peer \(address): \(started.stream.name) restarts on SPI 0x\(String(spi, radix: 16, uppercase: true))") }
                     } catch {
                         state.withLock { $0.log.append("peer \(address): \(started.stream.name) not restarted: \(error)") }

@@ -1,3 +1,4 @@
+import QFPCrypto
 import QFPDataplane
 
 /// The kinds of packets a stream sends, for its counters.
@@ -77,6 +78,13 @@ struct StreamEngine: @unchecked Sendable {
     let saCount: Int
     let unknownSPIs: UnsafeMutablePointer<UInt32>
     let unknownCount: Int
+    /// The SAs' transform (one per stream) and, unless ESP-NULL, one crypto context per SA
+    /// (QFPCrypto, made here once): each packet is sealed in place after its SPI and sequence
+    /// number are written.
+    let transform: ESPTransform
+    let contexts: UnsafeMutablePointer<ESPCryptoContext>
+    let sealed: Bool
+    let provider = SwiftCryptoProvider()
     /// Cumulative fault thresholds out of 2^32: unknown SPI, replay, too old, truncated, malformed.
     let thresholds: (UInt64, UInt64, UInt64, UInt64, UInt64)
     var random: FastRandom
@@ -128,6 +136,26 @@ struct StreamEngine: @unchecked Sendable {
         }
         var slots: [Int] = []
         for i in indices { slots.append(try store.slot(peer: view.address, spi: view.sas[i].spi)) }
+        let transforms = Set(indices.map { view.sas[$0].transform })
+        guard transforms.count <= 1 else {
+            throw GeneratorError("stream '\(stream.name)': peer '\(view.name)''s SAs use different transforms ("
+                + transforms.map(\.iosName).sorted().joined(separator: ", ") + "); give each its own stream with spi:")
+        }
+        transform = transforms.first ?? .null
+        sealed = transform != .null
+        var made: [ESPCryptoContext] = []
+        if sealed {
+            for i in indices {
+                do {
+                    made.append(try provider.makeContext(transform: transform, keys: view.sas[i].keys))
+                } catch {
+                    for c in made { provider.releaseContext(c) }
+                    throw GeneratorError("stream '\(stream.name)': SA 0x\(String(view.sas[i].spi, radix: 16, uppercase: true)) of peer '\(view.name)': \(error)")
+                }
+            }
+        }
+        contexts = .allocate(capacity: max(made.count, 1))
+        contexts.initialize(from: made, count: made.count)
         saCount = indices.count
         peerSPIs = indices.map { view.sas[$0].spi }
         spis = .allocate(capacity: max(indices.count, 1))
@@ -147,14 +175,14 @@ struct StreamEngine: @unchecked Sendable {
         case let .fixed(n): sizes = [n]; weights = [1]
         case let .range(a, b):
             var s = Set<Int>()
-            for n in a...b { s.insert(StreamEngine.achievableLength(n, ipv4: view.address.isIPv4, mode: mode, udp: udp)) }
+            for n in a...b { s.insert(StreamEngine.achievableLength(n, ipv4: view.address.isIPv4, mode: mode, udp: udp, transform: transform)) }
             sizes = s.sorted(); weights = sizes.map { _ in 1 }
         case let .mix(mix): sizes = mix.map(\.size); weights = mix.map(\.weight)
         }
         var actual: [Int] = []
         var packets: [[UInt8]] = []
         for n in sizes {
-            let p = StreamEngine.template(length: n, peer: view, mode: mode, udp: udp)
+            let p = StreamEngine.template(length: n, peer: view, mode: mode, udp: udp, transform: transform)
             actual.append(p.count)
             packets.append(p)
         }
@@ -215,27 +243,34 @@ struct StreamEngine: @unchecked Sendable {
         spis.deallocate()
         sequenceSlots.deallocate()
         unknownSPIs.deallocate()
+        if sealed { for i in 0..<saCount { provider.releaseContext(contexts[i]) } }
+        contexts.deallocate()
     }
 
-    /// The length a request of `n` bytes gets: rounded down to a multiple of 4 (ESP-NULL's
-    /// payload is 4-byte aligned, RFC 4303 §2.4), and up to the smallest packet that carries
-    /// an inner UDP datagram (tunnel) or a UDP header (transport).
-    static func achievableLength(_ n: Int, ipv4: Bool, mode: IPsecMode, udp: Bool) -> Int {
+    /// The length a request of `n` bytes gets: rounded down so that payload and trailer fill
+    /// whole blocks of `transform` (ESP-NULL and GCM: 4 bytes, RFC 4303 §2.4; CBC: 16), and up
+    /// to the smallest packet that carries an inner UDP datagram (tunnel) or a UDP header
+    /// (transport). IV and ICV are added around it.
+    static func achievableLength(_ n: Int, ipv4: Bool, mode: IPsecMode, udp: Bool, transform: ESPTransform = .null) -> Int {
         let outer = (ipv4 ? IPv4Header.minimumLength : IPv6Header.length) + (udp ? UDPHeader.length : 0) + ESPHeader.length
+            + transform.ivLength
         let innerMinimum = mode == .tunnel ? (ipv4 ? 28 : 48) : 8
-        let minimum = (outer + innerMinimum + ESPHeader.trailerLength + 3) / 4 * 4
-        return max(n / 4 * 4, minimum)
+        let block = transform.blockSize
+        let smallest = (innerMinimum + ESPHeader.trailerLength + block - 1) / block * block
+        let encrypted = max((n - outer - transform.icvLength) / block * block, smallest)
+        return outer + encrypted + transform.icvLength
     }
 
-    /// An ESP-NULL packet from the peer to the router of about `length` bytes (see
-    /// `achievableLength`), SPI and sequence number zero. The inner datagram is UDP from the
-    /// peer's side (10.2.0.10 or 2001:db8:2::10) to the router's inside (10.1.0.10 or
-    /// 2001:db8:1::10), port 5001 to 5001.
-    static func template(length: Int, peer: PeerView, mode: IPsecMode, udp: Bool) -> [UInt8] {
+    /// A packet from the peer to the router of about `length` bytes (see `achievableLength`),
+    /// SPI and sequence number zero, in clear (IV and ICV zero: a real transform seals each
+    /// copy). The inner datagram is UDP from the peer's side (10.2.0.10 or 2001:db8:2::10) to
+    /// the router's inside (10.1.0.10 or 2001:db8:1::10), port 5001 to 5001.
+    static func template(length: Int, peer: PeerView, mode: IPsecMode, udp: Bool, transform: ESPTransform = .null) -> [UInt8] {
         let ipv4 = peer.address.isIPv4
-        let total = achievableLength(length, ipv4: ipv4, mode: mode, udp: udp)
+        let total = achievableLength(length, ipv4: ipv4, mode: mode, udp: udp, transform: transform)
         let outer = (ipv4 ? IPv4Header.minimumLength : IPv6Header.length) + (udp ? UDPHeader.length : 0) + ESPHeader.length
-        let inner = total - outer - ESPHeader.trailerLength
+            + transform.ivLength
+        let inner = total - outer - ESPHeader.trailerLength - transform.icvLength
         let innerBytes: [UInt8]
         if mode == .tunnel {
             let src = ipv4 ? IPAddress(ipv4: 0x0A02_000A) : IPAddress("2001:db8:2::10")!
@@ -248,8 +283,14 @@ struct StreamEngine: @unchecked Sendable {
             u[4] = UInt8(inner >> 8); u[5] = UInt8(truncatingIfNeeded: inner); u[6] = 0; u[7] = 0
             innerBytes = u
         }
-        return PacketBuilder.esp(source: peer.address, destination: peer.router, spi: 0, sequence: 0, inner: innerBytes,
-                                 mode: mode, transportProtocol: 17, udp: udp)
+        guard transform != .null else {
+            return PacketBuilder.esp(source: peer.address, destination: peer.router, spi: 0, sequence: 0, inner: innerBytes,
+                                     mode: mode, transportProtocol: 17, udp: udp)
+        }
+        // Unsealed, so no keys are needed here (the keys' lengths were checked by the contexts).
+        return (try? PacketBuilder.protectedESP(source: peer.address, destination: peer.router, spi: 0, sequence: 0,
+                                                inner: innerBytes, transform: transform, keys: .none, mode: mode,
+                                                transportProtocol: 17, udp: udp, seal: false)) ?? []
     }
 
     // MARK: Hot path
@@ -318,12 +359,13 @@ struct StreamEngine: @unchecked Sendable {
             var kind = PacketKind.valid
             var spi: UInt32
             var sequence: UInt32
+            var sa = -1
             if f < thresholds.0 || saCount == 0 {
                 kind = .unknownSPI
                 spi = unknownSPIs[FastRandom.index(r, below: unknownCount)]
                 sequence = 1
             } else {
-                let sa = saCount == 1 ? 0 : FastRandom.index(r << 16, below: saCount)
+                sa = saCount == 1 ? 0 : FastRandom.index(r << 16, below: saCount)
                 spi = spis[sa]
                 let slot = sequenceSlots[sa]
                 let last = sequences[slot]
@@ -345,6 +387,12 @@ struct StreamEngine: @unchecked Sendable {
             }
             data.storeBytes(of: spi.bigEndian, toByteOffset: espOffset, as: UInt32.self)
             data.storeBytes(of: sequence.bigEndian, toByteOffset: espOffset &+ 4, as: UInt32.self)
+            // Sealed with the SA's keys (an unknown SPI's packet stays in clear: no one has keys
+            // for it, and the router drops it before any ICV check).
+            if sealed && sa >= 0 {
+                contexts[sa].seal(packet: data, espStart: espOffset, payloadStart: espOffset &+ ESPHeader.length &+ transform.ivLength,
+                                  icvStart: length &- transform.icvLength)
+            }
             if kind == .truncated {
                 length = espOffset &+ 6
                 b.length = length

@@ -191,11 +191,17 @@ public final class TrafficGenerator: @unchecked Sendable {
     /// Restarts a stream with its peer now believing in `spis` (an emulated peer that
     /// renegotiated its SAs). Its sequence numbers continue per (peer, SPI).
     public func restart(_ started: StartedStream, spis: [UInt32]) throws(GeneratorError) {
+        try restart(started, sas: spis.map { .spi($0) })
+    }
+
+    /// Restarts a stream with its peer now believing in `sas` (SPIs, or negotiated SAs with
+    /// their transform and keys).
+    public func restart(_ started: StartedStream, sas: [TrafficProfile.SABelief]) throws(GeneratorError) {
         var profile = started.profile
         guard let i = profile.peers.firstIndex(where: { $0.name == started.stream.peer }) else {
             throw GeneratorError("stream '\(started.stream.name)': no peer named '\(started.stream.peer)'")
         }
-        profile.peers[i].sas = spis.map { .spi($0) }
+        profile.peers[i].sas = sas
         var stream = started.stream
         stream.spis = nil
         if let j = profile.streams.firstIndex(where: { $0.name == stream.name }) { profile.streams[j] = stream }

@@ -11,8 +11,13 @@ public struct RouterView: Sendable, Equatable {
         /// The router address the SA is for (the ESP destination).
         public var local: IPAddress
         public var mode: IPsecMode
-        public init(spi: UInt32, peer: IPAddress, local: IPAddress, mode: IPsecMode) {
+        /// The SA's transform and keys (manual keying), which a peer in sync seals with.
+        public var transform: ESPTransform
+        public var keys: ESPKeys
+        public init(spi: UInt32, peer: IPAddress, local: IPAddress, mode: IPsecMode, transform: ESPTransform = .null,
+                    keys: ESPKeys = .none) {
             self.spi = spi; self.peer = peer; self.local = local; self.mode = mode
+            self.transform = transform; self.keys = keys
         }
     }
 
@@ -31,7 +36,9 @@ public struct RouterView: Sendable, Equatable {
         var peerOfFlow: [String: IPAddress] = [:]
         for flow in plan.flows { if let p = flow.peer { peerOfFlow[flow.bindingKey] = p } }
         inbound = plan.inboundManual.compactMap { sa in
-            peerOfFlow[sa.bindingKey].map { InboundSA(spi: sa.spi, peer: $0, local: sa.destination, mode: sa.mode) }
+            peerOfFlow[sa.bindingKey].map {
+                InboundSA(spi: sa.spi, peer: $0, local: sa.destination, mode: sa.mode, transform: sa.transform, keys: sa.keys)
+            }
         }
         var seen = Set<IPAddress>()
         for flow in plan.flows where seen.insert(flow.localAddress).inserted { addresses.append(flow.localAddress) }
@@ -51,6 +58,10 @@ public struct PeerView: Sendable, Equatable {
         public var spi: UInt32
         /// The mode of the router's SA it learned this from; nil for SPIs the profile names.
         public var mode: IPsecMode?
+        /// What the peer seals with: ESP-NULL for SPIs the profile names, the router's manual
+        /// keys for `.router`, the negotiated keys for `.keyed`.
+        public var transform: ESPTransform = .null
+        public var keys: ESPKeys = .none
     }
     public var sas: [SA]
 
@@ -59,19 +70,20 @@ public struct PeerView: Sendable, Equatable {
         var sas: [SA] = []
         var seen = Set<UInt32>()
         var learnedLocal: IPAddress?
-        func add(_ spi: UInt32, mode: IPsecMode?) {
-            if seen.insert(spi).inserted { sas.append(SA(spi: spi, mode: mode)) }
+        func add(_ spi: UInt32, mode: IPsecMode?, transform: ESPTransform = .null, keys: ESPKeys = .none) {
+            if seen.insert(spi).inserted { sas.append(SA(spi: spi, mode: mode, transform: transform, keys: keys)) }
         }
         for belief in peer.sas {
             switch belief {
             case .router:
                 for sa in router.inbound where sa.peer == peer.address {
                     if peer.router == nil || peer.router == sa.local {
-                        add(sa.spi, mode: sa.mode)
+                        add(sa.spi, mode: sa.mode, transform: sa.transform, keys: sa.keys)
                         learnedLocal = learnedLocal ?? sa.local
                     }
                 }
             case let .spi(spi): add(spi, mode: nil)
+            case let .keyed(spi, transform, keys): add(spi, mode: nil, transform: transform, keys: keys)
             case let .range(first, count):
                 for i in 0..<count { add(first &+ UInt32(i), mode: nil) }
             }

@@ -41,6 +41,9 @@ public struct TrafficProfile: Sendable, Equatable {
         case spi(UInt32)
         /// `count` consecutive SPIs from `first`.
         case range(first: UInt32, count: Int)
+        /// An SA the peer negotiated with the router (IKE), with its transform and the keys
+        /// the peer seals with. Not written in profiles: the emulated IKE peers set it.
+        case keyed(spi: UInt32, transform: ESPTransform, keys: ESPKeys)
     }
 
     public enum Encapsulation: String, Sendable, Equatable {

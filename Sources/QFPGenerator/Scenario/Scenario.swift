@@ -65,6 +65,11 @@ public struct ScenarioOptions: Sendable, Equatable {
     public var ikev2 = false
     /// `debug crypto isakmp` on the router (its lines join the timeline).
     public var debug = true
+    /// The router's transform set `TS` (what IKE offers and accepts): `esp-null`,
+    /// `esp-gcm 256`, `esp-aes 256 esp-sha256-hmac` …
+    public var transformSet = "esp-null"
+    /// The transforms the peer proposes and accepts; nil: whatever the router offers.
+    public var peerProposals: [ESPTransform]?
 
     public init(kind: ScenarioKind) {
         self.kind = kind
@@ -93,6 +98,13 @@ public struct ScenarioResult: Sendable, Equatable, Codable {
     /// `4 IN_US_V4_PKT_SA_NOT_FOUND_SPI` at the end, and `%CRYPTO-4-RECVD_PKT_INV_SPI` messages logged.
     public var invalidSPIDrops: UInt64
     public var invalidSPIMessages: Int
+    /// The router's transform set (`TS`), drop 62 `IN_CD_SW_IPSEC_MAC_EXCEPTION` (ICV failures
+    /// of the peer's packets), the router's packets whose ICV the peer could not verify, and
+    /// child SA negotiations refused for want of a common transform.
+    public var transform: String
+    public var integrityFailures: UInt64
+    public var peerICVFailures: UInt64
+    public var childSAProposalsRefused: UInt64
     public var recoveryNotifiesSent: UInt64
     public var recoveryNotifiesSuppressed: UInt64
     public var simulatedSeconds: Double
@@ -110,6 +122,10 @@ public struct ScenarioResult: Sendable, Equatable, Codable {
         case endedBy = "ended_by"
         case invalidSPIDrops = "invalid_spi_drops"
         case invalidSPIMessages = "invalid_spi_messages"
+        case transform
+        case integrityFailures = "integrity_failures"
+        case peerICVFailures = "peer_icv_failures"
+        case childSAProposalsRefused = "child_sa_proposals_refused"
         case recoveryNotifiesSent = "recovery_notifies_sent"
         case recoveryNotifiesSuppressed = "recovery_notifies_suppressed"
         case simulatedSeconds = "simulated_seconds"
@@ -123,7 +139,7 @@ public struct ScenarioResult: Sendable, Equatable, Codable {
             + "crypto isakmp invalid-spi-recovery \(recovery ? "on" : "off"), keepalive \(keepalive ?? "off")\n\n"
         for e in timeline { out += Self.stamp(e.seconds) + "  " + e.text + "\n" }
         out += "\n"
-        let rows: [(String, String)] = [
+        var rows: [(String, String)] = [
             ("packets sent", "\(packetsSent)"),
             ("packets lost", "\(packetsLost)"),
             ("blackhole", String(format: "%.1f s", blackholeSeconds)),
@@ -133,6 +149,14 @@ public struct ScenarioResult: Sendable, Equatable, Codable {
             ("DELETE/INVALID_SPI notifies sent", "\(recoveryNotifiesSent) (\(recoveryNotifiesSuppressed) suppressed by the limiter)"),
             ("virtual time", String(format: "%.1f s", simulatedSeconds)),
         ]
+        // Real transforms: the keys both sides derived must agree.
+        let keyed: [(String, String)] = transform == "esp-null" && childSAProposalsRefused == 0 ? [] : [
+            ("transform set TS", transform),
+            ("drop 62 IN_CD_SW_IPSEC_MAC_EXCEPTION", "\(integrityFailures)"),
+            ("ICV failures at the peer", "\(peerICVFailures)"),
+            ("child SAs refused (no transform)", "\(childSAProposalsRefused)"),
+        ]
+        rows.insert(contentsOf: keyed, at: rows.count - 1)
         for (k, v) in rows { out += k.padding(toLength: 38, withPad: " ", startingAt: 0) + v + "\n" }
         return out
     }

@@ -1,4 +1,5 @@
 import QFPControl
+import QFPCrypto
 import QFPDataplane
 
 /// The remote peer of a scenario: its own view of the IKE SA and the SAs to the router, which
@@ -23,6 +24,14 @@ final class ScenarioPeer: IKEPeerEndpoint, @unchecked Sendable {
     var outboundUsableAt: UInt64 = 0
     /// SPIs it accepts from the router (the current one and, during a rekey overlap, the old).
     var inboundSPIs: [UInt32] = []
+    /// Its IKE SA's key-derivation key, derived on its side from the exchange and its
+    /// pre-shared key.
+    var derivationKey: [UInt8] = []
+    /// The transform and keys it seals with (its outbound SA), and those it opens the router's
+    /// packets with, per SPI.
+    var outboundTransform: ESPTransform = .null
+    var outboundKeys: ESPKeys = .none
+    var inboundKeys: [UInt32: (transform: ESPTransform, keys: ESPKeys)] = [:]
     /// Its SA's rekey time and expiry (it rekeys `rekeyLead` before the router would).
     var rekeyAt: UInt64 = .max
     var expiresAt: UInt64 = .max
@@ -90,25 +99,67 @@ final class ScenarioPeer: IKEPeerEndpoint, @unchecked Sendable {
         }
     }
 
-    func established(peer: IPAddress, ike: IKESA?, routerInboundSPI: UInt32?, peerInboundSPI: UInt32?,
-                     purpose: NegotiationPurpose, usableAt: UInt64) {
-        if let ike { self.ike = ike.mirrored }
-        guard let routerInboundSPI, let peerInboundSPI else {
-            world.note(usableAt, "peer \(address): new IKE SA with the router (phase 1 only)")
+    func proposals(for peer: IPAddress) -> [ESPTransform]? { world.options.peerProposals }
+
+    func established(peer: IPAddress, ike: IKESA?, child: NegotiatedChildSA?, purpose: NegotiationPurpose, usableAt: UInt64) {
+        if let ike {
+            let mine = ike.mirrored
+            self.ike = mine
+            derivationKey = mine.derivationKey(preSharedKey: world.preSharedKey)
+        }
+        guard let child else {
+            if purpose == .recovery || !negotiating {
+                world.note(usableAt, "peer \(address): new IKE SA with the router (phase 1 only)")
+            } else {
+                world.note(usableAt, "peer \(address): phase 2 refused: no transform in common with the router")
+                negotiating = false
+            }
             return
         }
+        let routerInboundSPI = child.peerSendsWith
+        let peerInboundSPI = child.peerReceivesOn
         negotiating = false
         if outboundSPI != nil && purpose == .rekey {
             world.note(world.clock.now(), "peer \(address): rekey done, now sends on SPI 0x\(hexSPI(routerInboundSPI))")
         }
+        // The same keys the router derived, from the same exchange, on the peer's side.
+        let keys = child.keys(derivationKey: derivationKey)
         outboundSPI = routerInboundSPI
         outboundUsableAt = usableAt
+        outboundTransform = child.transform
+        outboundKeys = keys.routerInbound
         inboundSPIs.append(peerInboundSPI)
+        inboundKeys[peerInboundSPI] = (child.transform, keys.routerOutbound)
         if inboundSPIs.count > 2 { inboundSPIs.removeFirst(inboundSPIs.count - 2) }
+        inboundKeys = inboundKeys.filter { inboundSPIs.contains($0.key) }
         sends = true
         let lifetime = world.lifetimeNanoseconds
         rekeyAt = usableAt &+ (lifetime > world.peerRekeyLead ? lifetime - world.peerRekeyLead : lifetime / 2)
         expiresAt = usableAt &+ lifetime
+    }
+
+    /// The ESP packet the peer sends next on its SA (sealed with its keys unless ESP-NULL).
+    func packet(inner: [UInt8], spi: UInt32) -> [UInt8] {
+        sequence &+= 1
+        if outboundTransform == .null {
+            return PacketBuilder.esp(source: address, destination: routerAddress, spi: spi, sequence: sequence, inner: inner)
+        }
+        // The keys' lengths come from the transform's own split: sealing cannot fail.
+        return (try? PacketBuilder.protectedESP(source: address, destination: routerAddress, spi: spi, sequence: sequence,
+                                                inner: inner, transform: outboundTransform, keys: outboundKeys)) ?? []
+    }
+
+    /// Whether the peer accepts an ESP packet from the router: an SPI it holds and, for a real
+    /// transform, an ICV its keys verify (AEAD: and decrypt).
+    func accepts(_ packet: [UInt8], spi: UInt32) -> (accepted: Bool, icvFailed: Bool) {
+        guard inboundSPIs.contains(spi) else { return (false, false) }
+        guard let (transform, keys) = inboundKeys[spi], transform != .null else { return (true, false) }
+        let provider = SwiftCryptoProvider()
+        guard let context = try? provider.makeContext(transform: transform, keys: keys) else { return (false, true) }
+        defer { provider.releaseContext(context) }
+        var copy = packet
+        let ok = copy.withUnsafeMutableBytes { context.verify(packet: $0.baseAddress!, espStart: IPv4Header.minimumLength, end: $0.count) }
+        return (ok, !ok)
     }
 
     // MARK: Behaviour
@@ -116,6 +167,7 @@ final class ScenarioPeer: IKEPeerEndpoint, @unchecked Sendable {
     func dropSA() {
         outboundSPI = nil
         inboundSPIs.removeAll()
+        inboundKeys.removeAll()
         rekeyAt = .max
         expiresAt = .max
     }

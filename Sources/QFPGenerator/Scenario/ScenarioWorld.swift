@@ -35,6 +35,10 @@ final class ScenarioWorld: @unchecked Sendable {
     var invalidSPIMessages = 0
     var inner: [UInt8]
     var clear: [UInt8]
+    /// Router-encrypted packets whose ICV the peer's keys did not verify.
+    var peerICVFailures: UInt64 = 0
+    /// The pre-shared key the peer holds (the router's `crypto isakmp key`, as configured).
+    let preSharedKey = Array(RecoveryMatrixConfigurations.preSharedKey.utf8)
     /// The step of the world: 100 ms, finer at high rates so that the rekey race's window
     /// (the QFP programming delay) is resolved.
     let step: UInt64
@@ -50,7 +54,8 @@ final class ScenarioWorld: @unchecked Sendable {
         c.puntRingSlots = 1024
         c.puntRatePerSecond = 1000
         pipeline = try ManualPipeline(c)
-        var text = RecoveryMatrixConfigurations.text(options.cryptoConfig, recovery: options.recovery, keepalive: options.keepalive)
+        var text = RecoveryMatrixConfigurations.text(options.cryptoConfig, recovery: options.recovery, keepalive: options.keepalive,
+                                                     transformSet: options.transformSet)
         if options.lifetimeSeconds != RouterConfiguration.defaultLifetimeSeconds {
             text = text.replacingOccurrences(of: "!\ncrypto ipsec transform-set",
                                              with: "crypto ipsec security-association lifetime seconds \(options.lifetimeSeconds)\n!\ncrypto ipsec transform-set")
@@ -189,6 +194,8 @@ final class ScenarioWorld: @unchecked Sendable {
             packetsSent: sent, packetsLost: lost, blackholeSeconds: blackhole, endedBy: cause,
             invalidSPIDrops: totals.packets(.inUsV4PktSaNotFoundSpi),
             invalidSPIMessages: invalidSPIMessages,
+            transform: options.transformSet, integrityFailures: totals.packets(.inCdSwIpsecMacException),
+            peerICVFailures: peerICVFailures, childSAProposalsRefused: counters.childSAProposalsRefused,
             recoveryNotifiesSent: counters.recoveryNotifiesSent, recoveryNotifiesSuppressed: counters.recoveryNotifiesSuppressed,
             simulatedSeconds: Double(clock.now()) / 1e9, timeline: timeline)
     }
@@ -224,10 +231,7 @@ final class ScenarioWorld: @unchecked Sendable {
             for _ in 0..<perStep {
                 stepSent += 1
                 guard let spi = peer.outboundSPI, now >= peer.outboundUsableAt else { continue }
-                peer.sequence &+= 1
-                let packet = PacketBuilder.esp(source: peerAddress, destination: routerAddress, spi: spi,
-                                               sequence: peer.sequence, inner: inner)
-                pipeline.inject(packet, inputInterface: 1)
+                pipeline.inject(peer.packet(inner: inner, spi: spi), inputInterface: 1)
             }
         }
         // Router → peer: clear traffic from the inside that the router's policy protects.
@@ -243,7 +247,11 @@ final class ScenarioWorld: @unchecked Sendable {
                 if packet.count > 20 && packet[9] == 50 {
                     // ESP towards the peer: it accepts only SPIs it holds.
                     let spi = UInt32(packet[20]) << 24 | UInt32(packet[21]) << 16 | UInt32(packet[22]) << 8 | UInt32(packet[23])
-                    if peer.alive && peer.inboundSPIs.contains(spi) { stepDelivered += 1 }
+                    if peer.alive {
+                        let (accepted, icvFailed) = peer.accepts(packet, spi: spi)
+                        if accepted { stepDelivered += 1 }
+                        if icvFailed { peerICVFailures &+= 1 }
+                    }
                 } else {
                     stepDelivered += 1
                 }
