@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "QFPCapture", targets: ["QFPCapture"]),
         .library(name: "QFPPort", targets: ["QFPPort"]),
         .library(name: "QFPCrypto", targets: ["QFPCrypto"]),
+        .library(name: "QFPSSH", targets: ["QFPSSH"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
     ],
     targets: [
         // libnuma headers (Debian libnuma-dev) plus a few static-inline helpers; linked by QFPDataplane.
@@ -60,6 +62,8 @@ let package = Package(
             name: "QFPControl",
             dependencies: [
                 "QFPDataplane", "QFPCommandLanguage", "QFPCapture", "QFPCrypto", .product(name: "Logging", package: "swift-log"),
+                // `username … secret 9` and `enable secret 9`: scrypt (IOS type 9).
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 // Syslog to `logging host` (UDP datagrams).
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -87,6 +91,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The CLI over SSH (swift-nio-ssh): password and public-key logins checked against the
+        // configuration's `username` lines, a PTY shell that runs `CLISession` as `qfp cli` does.
+        .target(
+            name: "QFPSSH",
+            dependencies: [
+                "QFPCLI", "QFPControl",
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // pcap and pcapng readers and writers, link-layer decapsulation. No dependencies, no Foundation.
         .target(name: "QFPCapture"),
         // <linux/if_packet.h> (TPACKET_V3 ring structures) plus static-inline set-up and field
@@ -98,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "qfp",
             dependencies: [
-                "QFPDataplane", "QFPControl", "QFPGenerator", "QFPCLI", "QFPCapture", "QFPPort",
+                "QFPDataplane", "QFPControl", "QFPGenerator", "QFPCLI", "QFPCapture", "QFPPort", "QFPSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -111,6 +128,7 @@ let package = Package(
         // Fixtures are device captures read through #filePath, not bundled resources.
         .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI", "QFPControl", "QFPGenerator", "QFPCapture"], exclude: ["Fixtures", "Transcripts", "Captures"]),
         .testTarget(name: "qfpTests", dependencies: ["qfp"]),
+        .testTarget(name: "QFPSSHTests", dependencies: ["QFPSSH", "QFPCLI", "QFPControl"]),
         // Captures are written by Tools/make-test-captures.py and read through #filePath.
         .testTarget(name: "QFPCaptureTests", dependencies: ["QFPCapture"], exclude: ["Captures"]),
         .testTarget(name: "QFPPortTests", dependencies: ["QFPPort", "QFPDataplane", "CPacket"]),
