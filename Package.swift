@@ -88,6 +88,8 @@ let package = Package(
                 "QFPDataplane", "QFPControl", "QFPCommandLanguage", "QFPGenerator", "QFPCapture",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // The Prometheus endpoint (`qfp run --metrics`).
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

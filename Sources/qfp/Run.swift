@@ -63,6 +63,12 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("ssh-host-key"), help: "SSH host key file (ed25519, mode 0600; made on first start). Default: ssh_host_ed25519_key next to the control socket.")
     var sshHostKey: String?
 
+    @Option(name: .long, help: "Serve Prometheus metrics at http://ADDRESS:PORT/metrics (ADDRESS:PORT, [IPV6]:PORT or PORT on loopback).")
+    var metrics: String?
+
+    @Option(name: .customLong("metrics-flows"), help: "Per-SA metrics for at most this many flows (the busiest; 0...10000).")
+    var metricsFlows: Int = MetricsExposition.defaultMaximumFlows
+
     @Flag(name: .customLong("show-default-config"), help: "Print the embedded default configuration and exit.")
     var showDefaultConfig = false
 
@@ -77,6 +83,8 @@ struct Run: ParsableCommand {
             throw ValidationError("--port-mac, --peer-mac and --port-cpu need --port")
         }
         if let portMAC, MACAddress(portMAC) == nil { throw ValidationError("--port-mac: '\(portMAC)' is not a MAC address (aa:bb:cc:dd:ee:ff)") }
+        if let metrics, ListenAddress(metrics) == nil { throw ValidationError("--metrics: '\(metrics)' is not ADDRESS:PORT, [IPV6]:PORT or PORT (0...65535)") }
+        guard (0...10000).contains(metricsFlows) else { throw ValidationError("--metrics-flows must be in 0...10000, got \(metricsFlows)") }
         if let ssh, ListenAddress(ssh) == nil { throw ValidationError("--ssh: '\(ssh)' is not ADDRESS:PORT, [IPV6]:PORT or PORT (0...65535)") }
         if let peerMAC, MACAddress(peerMAC) == nil { throw ValidationError("--peer-mac: '\(peerMAC)' is not a MAC address (aa:bb:cc:dd:ee:ff)") }
     }
@@ -194,9 +202,25 @@ struct Run: ParsableCommand {
                 throw QFPFailure("\(error)")
             }
         }
+        var metricsServer: MetricsServer?
+        if let listen = metrics.flatMap(ListenAddress.init) {
+            let m = MetricsServer(host: listen.host, port: listen.port, controlPlane: controlPlane, generator: generator, maximumFlows: metricsFlows)
+            do {
+                try m.start()
+            } catch {
+                sshServer?.stop()
+                server.stop()
+                generator?.shutdown()
+                pipeline.stop()
+                throw QFPFailure("\(error)")
+            }
+            metricsServer = m
+            logger.info("metrics: http://\(ListenAddress(host: listen.host, port: m.boundPort ?? listen.port))/metrics")
+        }
         do {
             if let trafficProfile, let generator { try generator.start(trafficProfile) }
         } catch {
+            metricsServer?.stop()
             sshServer?.stop()
             server.stop()
             generator?.shutdown()
@@ -238,6 +262,7 @@ struct Run: ParsableCommand {
             logger.info("port \(livePort.configuration.device) stopped: \(livePort.statistics.counters.summary)")
         }
         if let summary = try? dropCapture.stop() { logger.info("\(summary.dropLast())") }
+        metricsServer?.stop()
         sshServer?.stop()
         server.stop()
         generator?.shutdown()
