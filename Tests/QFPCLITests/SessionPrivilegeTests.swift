@@ -78,6 +78,10 @@ struct SessionPrivilegeTests {
 
 
             """)
+        // `sh log` is still `show logging`; `sh logi` is `show login`.
+        #expect(s.execute("sh log").output == s.execute("show logging").output)
+        #expect(s.execute("sh login fail").output == out)
+        #expect(s.execute("sh logi fail").output == out && s.execute("sh logg").output == s.execute("show logging").output)
         let log = s.execute("show logging").output
         #expect(log.contains("%SEC_LOGIN-4-LOGIN_FAILED: Login failed [user: root] [Source: 10.0.0.9] [localport: 2222] [Reason: Login Authentication Failed] at 00:00:00 UTC Sat Mar 21 2026"))
         #expect(log.contains("%SEC_LOGIN-5-LOGIN_SUCCESS: Login Success [user: ops] [Source: 127.0.0.1] [localport: 2222] at 00:00:00 UTC Sat Mar 21 2026"))

@@ -74,6 +74,8 @@ enum ExecCommands {
 
     static let table: CommandTree<ExecHandler> = {
         let t = CommandTree<ExecHandler>(help: help)
+        // `sh log` stays `show logging`.
+        t.minimumAbbreviation["login"] = "login".count
         PlatformCommands.register(t)
         CryptoCommands.register(t)
         SystemCommands.register(t)
