@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "QFPCapture", targets: ["QFPCapture"]),
         .library(name: "QFPPort", targets: ["QFPPort"]),
         .library(name: "QFPCrypto", targets: ["QFPCrypto"]),
+        .library(name: "QFPSSH", targets: ["QFPSSH"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
     ],
     targets: [
         // libnuma headers (Debian libnuma-dev) plus a few static-inline helpers; linked by QFPDataplane.
@@ -62,6 +64,8 @@ let package = Package(
                 "QFPDataplane", "QFPCommandLanguage", "QFPCapture", "QFPCrypto", .product(name: "Logging", package: "swift-log"),
                 // IKE key derivation (HMAC-SHA256 prf), cold path.
                 .product(name: "Crypto", package: "swift-crypto"),
+                // `username … secret 9` and `enable secret 9`: scrypt (IOS type 9).
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 // Syslog to `logging host` (UDP datagrams).
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -86,6 +90,21 @@ let package = Package(
                 "QFPDataplane", "QFPControl", "QFPCommandLanguage", "QFPGenerator", "QFPCapture",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // The Prometheus endpoint (`qfp run --metrics`).
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The CLI over SSH (swift-nio-ssh): password and public-key logins checked against the
+        // configuration's `username` lines, a PTY shell that runs `CLISession` as `qfp cli` does.
+        .target(
+            name: "QFPSSH",
+            dependencies: [
+                "QFPCLI", "QFPControl",
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -100,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "qfp",
             dependencies: [
-                "QFPDataplane", "QFPControl", "QFPGenerator", "QFPCLI", "QFPCapture", "QFPPort",
+                "QFPDataplane", "QFPControl", "QFPGenerator", "QFPCLI", "QFPCapture", "QFPPort", "QFPSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -113,6 +132,7 @@ let package = Package(
         // Fixtures are device captures read through #filePath, not bundled resources.
         .testTarget(name: "QFPCLITests", dependencies: ["QFPCLI", "QFPControl", "QFPGenerator", "QFPCapture", "QFPCrypto"], exclude: ["Fixtures", "Transcripts", "Captures"]),
         .testTarget(name: "qfpTests", dependencies: ["qfp"]),
+        .testTarget(name: "QFPSSHTests", dependencies: ["QFPSSH", "QFPCLI", "QFPControl"]),
         // Captures are written by Tools/make-test-captures.py and read through #filePath.
         .testTarget(name: "QFPCaptureTests", dependencies: ["QFPCapture"], exclude: ["Captures"]),
         .testTarget(name: "QFPPortTests", dependencies: ["QFPPort", "QFPDataplane", "CPacket"]),

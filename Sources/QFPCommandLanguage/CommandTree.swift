@@ -34,6 +34,11 @@ public final class CommandTree<Handler>: @unchecked Sendable {
 
     let root = Node(token: nil, help: "")
     let helpTexts: [String: String]
+    /// Keywords that, among several a word abbreviates, must be spelled at least this far
+    /// (lower case), so that an older, shorter habit keeps working: IOS's `sh log` is `show
+    /// logging`, not ambiguous with `show login` (`sh logi` is still `show login`). Set while
+    /// building the table.
+    public var minimumAbbreviation: [String: Int] = [:]
     /// Whether lines may start with `no` to negate a command declared negatable.
     let negatable: Node
 
@@ -130,6 +135,10 @@ public final class CommandTree<Handler>: @unchecked Sendable {
             let kl = k.lowercased()
             if kl == lower { return .node(child) }
             if kl.hasPrefix(lower) { prefixed.append(child) }
+        }
+        if prefixed.count > 1 {
+            // Ambiguous: keywords abbreviated shorter than their minimum step aside.
+            prefixed.removeAll { lower.count < minimumAbbreviation[$0.keyword!.lowercased(), default: 1] }
         }
         if prefixed.count == 1 { return .node(prefixed[0]) }
         if prefixed.count > 1 { return .ambiguous }

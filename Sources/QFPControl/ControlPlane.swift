@@ -19,6 +19,8 @@ public final class ControlPlane: Sendable {
     /// IKE SAs, invalid-SPI recovery, DPD, lifetimes and rekey. Driven by one thread
     /// (`serviceDataplane()` in the daemon, the scenario loop); show commands read its snapshot.
     public let ike: IKEManager
+    /// Logins (SSH): checks against the accounts, audit messages, failure counts.
+    public let logins: LoginLog
     public let clock: any ControlClock
     public let wallClock: any WallClock
     /// Control-clock time the control plane started (for uptimes).
@@ -40,6 +42,7 @@ public final class ControlPlane: Sendable {
         utilization = UtilizationMonitor(statistics: statistics, workers: router.pipeline.configuration.workers, clock: clock)
         ike = IKEManager(router: router, syslog: syslog, clock: clock)
         interfaces = InterfaceCounters(clock: clock)
+        logins = LoginLog(syslog: syslog, wallClock: wallClock)
         bootTime = clock.now()
     }
 

@@ -6,6 +6,7 @@ import QFPControl
 import QFPDataplane
 import QFPGenerator
 import QFPPort
+import QFPSSH
 
 /// `qfp run`: the daemon — data plane, control plane, and the control socket.
 struct Run: ParsableCommand {
@@ -62,6 +63,18 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("port-cpu"), help: "CPU to pin the --port thread to (default: one the workers do not use, else unpinned).")
     var portCPU: Int?
 
+    @Option(name: .long, help: "Serve the IOS CLI over SSH on ADDRESS:PORT, [IPV6]:PORT or PORT (loopback); overrides the configuration's 'ip ssh listen'. Logins need a 'username' line.")
+    var ssh: String?
+
+    @Option(name: .customLong("ssh-host-key"), help: "SSH host key file (ed25519, mode 0600; made on first start). Default: ssh_host_ed25519_key next to the control socket.")
+    var sshHostKey: String?
+
+    @Option(name: .long, help: "Serve Prometheus metrics at http://ADDRESS:PORT/metrics (ADDRESS:PORT, [IPV6]:PORT or PORT on loopback).")
+    var metrics: String?
+
+    @Option(name: .customLong("metrics-flows"), help: "Per-SA metrics for at most this many flows (the busiest; 0...10000).")
+    var metricsFlows: Int = MetricsExposition.defaultMaximumFlows
+
     @Flag(name: .customLong("show-default-config"), help: "Print the embedded default configuration and exit.")
     var showDefaultConfig = false
 
@@ -76,6 +89,9 @@ struct Run: ParsableCommand {
             throw ValidationError("--port-mac and --peer-mac need --port")
         }
         if let portMAC, MACAddress(portMAC) == nil { throw ValidationError("--port-mac: '\(portMAC)' is not a MAC address (aa:bb:cc:dd:ee:ff)") }
+        if let metrics, ListenAddress(metrics) == nil { throw ValidationError("--metrics: '\(metrics)' is not ADDRESS:PORT, [IPV6]:PORT or PORT (0...65535)") }
+        guard (0...10000).contains(metricsFlows) else { throw ValidationError("--metrics-flows must be in 0...10000, got \(metricsFlows)") }
+        if let ssh, ListenAddress(ssh) == nil { throw ValidationError("--ssh: '\(ssh)' is not ADDRESS:PORT, [IPV6]:PORT or PORT (0...65535)") }
         if let peerMAC, MACAddress(peerMAC) == nil { throw ValidationError("--peer-mac: '\(peerMAC)' is not a MAC address (aa:bb:cc:dd:ee:ff)") }
     }
 
@@ -180,9 +196,47 @@ struct Run: ParsableCommand {
             pipeline.stop()
             throw QFPFailure("\(error)")
         }
+        // SSH: --ssh, else the configuration's `ip ssh listen`, else none.
+        var sshServer: SSHServer?
+        let sshListen = ssh.flatMap(ListenAddress.init)
+            ?? loaded.configuration.control.access.sshListen.map { ListenAddress(host: "\($0.address)", port: Int($0.port)) }
+        if let sshListen {
+            do {
+                let key = try SSHHostKey.loadOrCreate(sshHostKey ?? (path as NSString).deletingLastPathComponent + "/ssh_host_ed25519_key")
+                let s = SSHServer(host: sshListen.host, port: sshListen.port, controlPlane: controlPlane, hostKey: key)
+                try s.start()
+                sshServer = s
+                logger.info("ssh: listening on \(ListenAddress(host: sshListen.host, port: s.boundPort ?? sshListen.port)), host key \(key.path) (\(key.openSSHPublicKey))")
+                if loaded.configuration.control.access.users.isEmpty {
+                    logger.warning("ssh: no 'username' in the configuration: every login fails until one is configured")
+                }
+            } catch {
+                server.stop()
+                generator?.shutdown()
+                pipeline.stop()
+                throw QFPFailure("\(error)")
+            }
+        }
+        var metricsServer: MetricsServer?
+        if let listen = metrics.flatMap(ListenAddress.init) {
+            let m = MetricsServer(host: listen.host, port: listen.port, controlPlane: controlPlane, generator: generator, maximumFlows: metricsFlows)
+            do {
+                try m.start()
+            } catch {
+                sshServer?.stop()
+                server.stop()
+                generator?.shutdown()
+                pipeline.stop()
+                throw QFPFailure("\(error)")
+            }
+            metricsServer = m
+            logger.info("metrics: http://\(ListenAddress(host: listen.host, port: m.boundPort ?? listen.port))/metrics")
+        }
         do {
             if let trafficProfile, let generator { try generator.start(trafficProfile) }
         } catch {
+            metricsServer?.stop()
+            sshServer?.stop()
             server.stop()
             generator?.shutdown()
             pipeline.stop()
@@ -221,6 +275,8 @@ struct Run: ParsableCommand {
         portGroup?.stop()
         for p in livePorts { logger.info("port \(p.configuration.device) stopped: \(p.statistics.counters.summary)") }
         if let summary = try? dropCapture.stop() { logger.info("\(summary.dropLast())") }
+        metricsServer?.stop()
+        sshServer?.stop()
         server.stop()
         generator?.shutdown()
         pipeline.stop()

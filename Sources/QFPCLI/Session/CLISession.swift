@@ -15,15 +15,32 @@ public final class CLISession {
     public private(set) var closed = false
     /// A `[confirm]` question's action, run when the next line is empty or `y`/`yes`.
     var pendingConfirmation: (() -> String)?
+    /// The privilege level: 15 runs every command (prompt `Router#`); 0 and 1 are user EXEC
+    /// (`Router>`: show commands, `terminal`, `enable`, `exit`). Levels 2–14 show `#` but,
+    /// as on IOS with default command levels, run only the user EXEC commands.
+    public var privilege: Int
+    /// Whether `enable` asks for `enable secret` (an SSH line) or, with no secret set, goes
+    /// straight to level 15 (the console, as IOS's console line does).
+    public let enableNeedsSecret: Bool
+    /// `enable` asked for a password: the next line is its answer (see `enable(password:)`).
+    var awaitingEnableSecret = false
 
     /// Longest line accepted (IOS rejects what its line buffer cannot hold).
     public static let maximumLineLength = 4096
 
-    public init(controlPlane: ControlPlane, origin: String = "console by console", interactive: Bool) {
+    public init(controlPlane: ControlPlane, origin: String = "console by console", interactive: Bool,
+                privilege: Int = 15, enableNeedsSecret: Bool = false) {
         self.controlPlane = controlPlane
         self.origin = origin
         terminalLength = interactive ? 24 : 0
+        self.privilege = privilege
+        self.enableNeedsSecret = enableNeedsSecret
     }
+
+    /// What `enable` prints while it waits for the secret.
+    public static let passwordPrompt = "Password: "
+    /// IOS's answer to a wrong `enable` secret.
+    static let badSecret = "% Bad secrets\n"
 
     /// The exec commands.
     static let exec = ExecCommands.table
@@ -32,7 +49,53 @@ public final class CLISession {
     public var prompt: String {
         let host = controlPlane.router.configuration.hostname
         if let editor { return "\(host)(\(editor.mode.promptName))#" }
-        return "\(host)#"
+        return privilege <= 1 ? "\(host)>" : "\(host)#"
+    }
+
+    /// Answers `enable`'s `Password:`: level 15 when `password` is the `enable secret`.
+    public func enable(password: String) -> CommandResponse {
+        awaitingEnableSecret = false
+        let secret = controlPlane.router.configuration.control.access.enableSecret
+        if let secret, IOSSecret.verify(password, against: secret) {
+            privilege = 15
+            return response("", failed: false)
+        }
+        return response(Self.badSecret, failed: true)
+    }
+
+    /// `enable`: level 15 now, or a password prompt (`CommandResponse.passwordPrompt`).
+    func requestEnable() throws -> CommandOutput {
+        guard privilege < 15 else { return CommandOutput("") }
+        guard controlPlane.router.configuration.control.access.enableSecret != nil else {
+            if enableNeedsSecret { throw CommandFailure("% No password set") }
+            privilege = 15
+            return CommandOutput("")
+        }
+        awaitingEnableSecret = true
+        return CommandOutput("")
+    }
+
+    func response(_ text: String, failed: Bool) -> CommandResponse {
+        CommandResponse(output: text, failed: failed, prompt: prompt, terminalLength: terminalLength, closed: closed,
+                        passwordPrompt: awaitingEnableSecret ? Self.passwordPrompt : nil)
+    }
+
+    /// Exec commands that need level 15, by their first word (and `show running-config`).
+    static let privilegedWords: Set<String> = ["configure", "clear", "debug", "undebug", "no", "event", "more"]
+
+    /// Where a user EXEC session's `^` goes for `parsed`, or nil when the level allows it.
+    func refusedColumn(_ parsed: ParsedCommand, line: String) -> Int? {
+        guard privilege < 15, let first = parsed.keywords.first else { return nil }
+        if Self.privilegedWords.contains(first) { return line.prefix { $0 == " " }.count }
+        if first == "show", parsed.keywords.dropFirst().first == "running-config" {
+            // Under the second word, as IOS marks it.
+            var words = 0, inWord = false
+            for (i, ch) in line.enumerated() {
+                if ch != " " && !inWord { words += 1; if words == 2 { return i } }
+                inWord = ch != " "
+            }
+        }
+        return nil
     }
 
     /// Whether the session is in configuration mode.
@@ -41,6 +104,8 @@ public final class CLISession {
     /// Runs one line. `echo` puts `prompt + line` before an error, as a terminal shows it, so
     /// the `^` marker lines up in one-shot output too.
     public func execute(_ line: String, echo: Bool = false) -> CommandResponse {
+        // The answer to `enable`'s `Password:` is not a command.
+        if awaitingEnableSecret { return enable(password: line) }
         let promptBefore = prompt
         var text: String
         var failed = false
@@ -66,7 +131,7 @@ public final class CLISession {
             (text, failed) = run(line, prompt: promptBefore)
         }
         if failed && echo && text.contains("^") { text = promptBefore + line + "\n" + text }
-        return CommandResponse(output: text, failed: failed, prompt: prompt, terminalLength: terminalLength, closed: closed)
+        return response(text, failed: failed)
     }
 
     /// An exec line (pipes allowed).
@@ -78,6 +143,9 @@ public final class CLISession {
         case let .failure(f):
             return (CommandTree<ExecHandler>.errorText(f, line: command, prefix: prompt), true)
         case let .command(handler, parsed, acceptsPipes):
+            if let column = refusedColumn(parsed, line: command) {
+                return (CommandTree<Int>.errorText(.invalid(column: column), line: line, prefix: prompt), true)
+            }
             var modifier: OutputModifier?
             if let m = modifierText {
                 guard acceptsPipes else {

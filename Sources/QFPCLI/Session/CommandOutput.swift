@@ -22,13 +22,17 @@ public struct CommandResponse: Codable, Equatable, Sendable {
     public var terminalLength: Int
     /// The session ended (`exit`, `quit`, `logout` in exec mode).
     public var closed: Bool
+    /// Set when the next line is a password (`enable`'s `Password: `): read it without echo
+    /// and answer with `CLISession.enable(password:)`.
+    public var passwordPrompt: String?
 
-    public init(output: String, failed: Bool, prompt: String, terminalLength: Int, closed: Bool) {
+    public init(output: String, failed: Bool, prompt: String, terminalLength: Int, closed: Bool, passwordPrompt: String? = nil) {
         self.output = output
         self.failed = failed
         self.prompt = prompt
         self.terminalLength = terminalLength
         self.closed = closed
+        self.passwordPrompt = passwordPrompt
     }
 }
 

@@ -58,6 +58,9 @@ enum ExecCommands {
         "quit": "Exit from the EXEC",
         "logout": "Exit from the EXEC",
         "enable": "Turn on privileged commands",
+        "disable": "Turn off privileged commands",
+        "login": "Display Secure Login Configurations and State",
+        "failures": "Display login failures",
         "show qfp": "qfp emulator diagnostics (a qfp extension, not IOS)",
         "invalid-spi": "Recurring invalid SPI flows (blackhole suspects) and recovery counters",
         "debug": "Debugging functions (see also 'undebug')",
@@ -76,6 +79,8 @@ enum ExecCommands {
 
     static let table: CommandTree<ExecHandler> = {
         let t = CommandTree<ExecHandler>(help: help)
+        // `sh log` stays `show logging`.
+        t.minimumAbbreviation["login"] = "login".count
         PlatformCommands.register(t)
         CryptoCommands.register(t)
         SystemCommands.register(t)
@@ -221,7 +226,16 @@ enum SystemCommands {
             ctx.session.enterConfiguration()
             return CommandOutput("Enter configuration commands, one per line.  End with CNTL/Z.\n")
         }
-        t.add("enable") { _, _ in CommandOutput("") }
+        t.add("enable") { ctx, _ in try ctx.session.requestEnable() }
+        t.add("disable") { ctx, _ in
+            ctx.session.privilege = 1
+            return CommandOutput("")
+        }
+        t.add("show login failures", pipes: true) { ctx, _ in
+            let (total, rows) = ctx.controlPlane.logins.failures
+            return CommandOutput(ShowLoginFailures.render(total: total, rows: rows),
+                                 json: ShowLoginFailures.JSON(total: total, rows: rows))
+        }
         t.add("{exit | quit | logout}") { ctx, _ in
             ctx.session.close()
             return CommandOutput("")

@@ -284,5 +284,7 @@ public struct ControlConfiguration: Equatable, Sendable {
     public var logging = LoggingConfiguration()
     /// Applets by name.
     public var applets: [String: EventManagerApplet] = [:]
+    /// Accounts, `enable secret`, the SSH listener and `login delay`.
+    public var access = AccessConfiguration()
     public init() {}
 }

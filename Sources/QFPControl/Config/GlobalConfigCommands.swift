@@ -137,6 +137,7 @@ enum GlobalConfigCommands {
         }
         IKEConfigCommands.registerGlobal(t)
         registerServiceAndLogging(t)
+        AccessConfigCommands.register(t)
         EventManagerCommands.registerGlobal(t)
     }
 

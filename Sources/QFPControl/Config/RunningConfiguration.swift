@@ -14,6 +14,7 @@ public enum RunningConfiguration {
         } else if let size = logging.bufferedSize {
             out += "logging buffered \(size)" + (logging.bufferedLevel == .debugging ? "" : " \(logging.bufferedLevel.name)") + "\n!\n"
         }
+        out += access(control.access)
         var globals: [String] = []
         if c.lifetimeSeconds != RouterConfiguration.defaultLifetimeSeconds {
             globals.append("crypto ipsec security-association lifetime seconds \(c.lifetimeSeconds)")
@@ -97,6 +98,29 @@ public enum RunningConfiguration {
         let text = body(c)
         return "Building configuration...\n\nCurrent configuration : \(text.utf8.count) bytes\n"
             + "!\n! Last configuration change at \(lastChange)\n" + text
+    }
+
+    /// `enable secret`, `username` lines, `ip ssh listen` and `login delay`, each group
+    /// followed by `!` as IOS separates them.
+    static func access(_ a: AccessConfiguration) -> String {
+        var out = ""
+        if let secret = a.enableSecret { out += "enable secret 9 \(secret)\n!\n" }
+        var users = ""
+        for user in a.users.values.sorted(by: { $0.name < $1.name }) {
+            let privilege = user.privilege == 1 ? "" : " privilege \(user.privilege)"
+            if let secret = user.secret {
+                users += "username \(user.name)\(privilege) secret 9 \(secret)\n"
+            } else if user.privilege != 1 || user.sshKeys.isEmpty {
+                users += "username \(user.name) privilege \(user.privilege)\n"
+            }
+            for key in user.sshKeys { users += "username \(user.name) ssh-key \(key)\n" }
+        }
+        if !users.isEmpty { out += users + "!\n" }
+        var lines: [String] = []
+        if let listen = a.sshListen { lines.append("ip ssh listen \(listen.address) port \(listen.port)") }
+        if a.loginDelay != AccessConfiguration.defaultLoginDelay { lines.append("login delay \(a.loginDelay)") }
+        if !lines.isEmpty { out += lines.joined(separator: "\n") + "\n!\n" }
+        return out
     }
 
     static func mapBody(_ e: CryptoMapEntry) -> String {

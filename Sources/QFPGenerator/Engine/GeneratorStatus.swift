@@ -58,6 +58,13 @@ public struct StreamStatus: Sendable, Codable, Equatable {
         public var p99: Double
         public var p999: Double
         public var max: Double
+        /// Cumulative sample counts at `bucketBounds` (the metrics endpoint's histogram).
+        public var buckets: [UInt64]?
+        /// Sum of the samples, microseconds (mean × count: the histogram's `_sum`).
+        public var sum: Double?
+
+        /// Upper bounds of the latency buckets, microseconds (10 µs … 1 s).
+        public static let bucketBounds: [Double] = [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000, 250_000, 1_000_000]
     }
 
     init(engine e: StreamEngine, receiver r: StreamReceiver, now: UInt64) {
@@ -79,7 +86,9 @@ public struct StreamStatus: Sendable, Codable, Equatable {
             let h = r.latency
             latency = Latency(samples: h.totalCount, p50: Double(h.valueAtPercentile(50)) / 1000,
                               p99: Double(h.valueAtPercentile(99)) / 1000, p999: Double(h.valueAtPercentile(99.9)) / 1000,
-                              max: Double(h.max) / 1000)
+                              max: Double(h.max) / 1000,
+                              buckets: Latency.bucketBounds.map { h.count(within: 0...UInt64($0 * 1000)) },
+                              sum: h.mean * Double(h.totalCount) / 1000)
         }
     }
 

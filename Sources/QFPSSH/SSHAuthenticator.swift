@@ -1,0 +1,86 @@
+import NIOCore
+import NIOPosix
+import NIOSSH
+import QFPControl
+import Synchronization
+
+/// Who logged in on one SSH connection (set by `SSHAuthenticator`, read by the shell).
+final class SSHLogin: Sendable {
+    let account = Mutex<UserAccount?>(nil)
+    /// `Source:` of the audit lines: the client's address.
+    let source: String
+    /// `localport:` of the audit lines: the server's port.
+    let localPort: Int
+
+    init(source: String, localPort: Int) {
+        self.source = source
+        self.localPort = localPort
+    }
+}
+
+/// Password and public-key logins of one SSH connection, checked against the running
+/// configuration's `username` lines (no account: no login; there are no default
+/// credentials). A failure is logged (`%SEC_LOGIN-4-LOGIN_FAILED`), counted (`show login
+/// failures`) and answered only after `login delay` seconds; the third failure ends the
+/// connection. Password hashes (scrypt) are checked on the thread pool, not the event loop.
+final class SSHAuthenticator: NIOSSHServerUserAuthenticationDelegate, @unchecked Sendable {
+    /// Failures that end the connection (IOS `ip ssh authentication-retries` 3).
+    static let maximumFailures = 3
+
+    let controlPlane: ControlPlane
+    let pool: NIOThreadPool
+    let login: SSHLogin
+    let connection: Channel
+    /// Event loop only.
+    var failures = 0
+
+    init(controlPlane: ControlPlane, pool: NIOThreadPool, login: SSHLogin, connection: Channel) {
+        self.controlPlane = controlPlane
+        self.pool = pool
+        self.login = login
+        self.connection = connection
+    }
+
+    var supportedAuthenticationMethods: NIOSSHAvailableUserAuthenticationMethods { [.password, .publicKey] }
+
+    func requestReceived(request: NIOSSHUserAuthenticationRequest, responsePromise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>) {
+        let user = request.username
+        let access = controlPlane.router.configuration.control.access
+        switch request.request {
+        case let .password(p):
+            let logins = controlPlane.logins
+            let password = p.password
+            pool.runIfActive(eventLoop: connection.eventLoop) {
+                logins.account(user, password: password, in: access)
+            }.whenComplete { result in
+                let account = try? result.get()
+                self.finish(user: user, account: account ?? nil, delay: access.loginDelay, promise: responsePromise)
+            }
+        case let .publicKey(k):
+            let account = controlPlane.logins.account(user, key: String(openSSHPublicKey: k.publicKey), in: access)
+            finish(user: user, account: account, delay: access.loginDelay, promise: responsePromise)
+        default:
+            // `none` (a client asking which methods exist) and host-based: not a login attempt.
+            responsePromise.succeed(.failure)
+        }
+    }
+
+    /// On the event loop (both callers are).
+    func finish(user: String, account: UserAccount?, delay: Int, promise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>) {
+        let logins = controlPlane.logins
+        if let account {
+            login.account.withLock { $0 = account }
+            logins.recordSuccess(user: user, source: login.source, localPort: login.localPort)
+            promise.succeed(.success)
+            return
+        }
+        failures += 1
+        logins.recordFailure(user: user, source: login.source, localPort: login.localPort)
+        let last = failures >= Self.maximumFailures
+        let connection = self.connection
+        connection.eventLoop.scheduleTask(in: .seconds(Int64(delay))) {
+            promise.succeed(.failure)
+            if last { connection.close(promise: nil) }
+        }
+    }
+}
