@@ -155,6 +155,7 @@ public struct Worker: @unchecked Sendable {
         classifyBurst(n)
         lookupBurst(n)
         policyBurst(n)
+        inboundCryptoBurst(n)
         for i in 0..<n { dispatch(i) }
         finishBurst(n)
     }
