@@ -1,15 +1,18 @@
 extension Worker {
-    /// Stage 4: sends packet `i` of the burst down its path, in packet order.
+    /// Stage 3: sends packet `i` of the burst down its path.
     @inlinable @inline(__always)
     mutating func dispatch(_ i: Int) {
         let handle = scratch.handles[i]
         let c = scratch.classes[i]
         switch c.kind {
         case .esp, .espInUDP:
-            // Confirmed by `inboundCryptoBurst`.
-            let slot = scratch.saSlots[i]
+            var slot = scratch.saSlots[i]
+            if slot < Self.reservedSPI && !table.confirm(slot, destination: c.destination) {
+                // Same SPI and fingerprint, other destination: the rare full lookup.
+                slot = table.lookup(spi: c.spi, destination: c.destination, hash: scratch.hashes[i]) ?? Self.noSA
+            }
             if slot < Self.reservedSPI {
-                espInbound(handle, c, slot: slot, authenticated: scratch.verdicts[i] != 0)
+                espInbound(handle, c, slot: slot)
             } else {
                 unknownSPI(handle, c, reserved: slot == Self.reservedSPI)
             }

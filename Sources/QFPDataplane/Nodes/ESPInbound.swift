@@ -1,14 +1,8 @@
 extension Worker {
-    /// Inbound ESP for a known SA, in RFC 4303 order: SA state, replay check, integrity,
+    /// Inbound ESP for a known SA, in RFC 4303 order: SA state, replay pre-check, integrity,
     /// hard lifetime, window update, decryption, trailer, decapsulation, counters, soft lifetime.
-    ///
-    /// `authenticated` is the ICV verdict `inboundCryptoBurst` recorded for this packet earlier
-    /// in the burst. The replay check here is the final one, against the window as the
-    /// packets before this one in the burst left it: a duplicate of an earlier packet of the
-    /// same burst is caught here even though it passed the pre-check, and it is reported as a
-    /// replay whatever its ICV, as it would be had it arrived in a later burst.
     @inlinable
-    mutating func espInbound(_ handle: PacketHandle, _ c: PacketClassification, slot: UInt32, authenticated: Bool) {
+    mutating func espInbound(_ handle: PacketHandle, _ c: PacketClassification, slot: UInt32) {
         let sa = inbound.entry(slot)
         let flags = sa.flags
         let b = directory.buffer(handle)
@@ -49,8 +43,10 @@ extension Worker {
         let end = Int(c.ipLength)
         let espStart = Int(c.espOffset)
         if transform != .null {
-            // Checked in `inboundCryptoBurst` (false too when too short to hold header, IV and ICV).
-            guard authenticated else {
+            // Too short to hold header, IV and ICV: the ICV cannot be good.
+            guard end &- espStart >= ESPHeader.length &+ transform.ivLength &+ transform.icvLength,
+                  inbound.context(slot).verify(packet: data, espStart: espStart, end: end)
+            else {
                 inbound.bump(slot, .integrityFailures)
                 puntPacket(.integrityFailure, c, slot: slot, interface: b.inputInterface)
                 drop(handle, .ipsecInput, .inCdSwIpsecMacException)

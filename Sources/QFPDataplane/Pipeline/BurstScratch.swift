@@ -7,10 +7,6 @@ public struct BurstScratch: @unchecked Sendable {
     @usableFromInline let classes: UnsafeMutablePointer<PacketClassification>
     @usableFromInline let hashes: UnsafeMutablePointer<UInt32>
     @usableFromInline let saSlots: UnsafeMutablePointer<UInt32>
-    /// Inbound ESP: 1 when the packet's ICV was verified in `inboundCryptoBurst`, else 0.
-    @usableFromInline let verdicts: UnsafeMutablePointer<UInt8>
-    /// Inbound ESP: burst indices whose ICV `inboundCryptoBurst` checks, in packet order.
-    @usableFromInline let cryptoQueue: UnsafeMutablePointer<UInt16>
     /// Outbound policy decisions of clear packets.
     @usableFromInline let decisions: UnsafeMutablePointer<OutboundDecision>
     /// Handles to transmit this burst.
@@ -22,7 +18,7 @@ public struct BurstScratch: @unchecked Sendable {
     static func byteCount(pools: Int) -> Int {
         let n = maximumBurst
         return RegionCarver.bytesNeeded([
-            n * 4, n * MemoryLayout<PacketClassification>.stride, n * 4, n * 4, n, n * 2,
+            n * 4, n * MemoryLayout<PacketClassification>.stride, n * 4, n * 4,
             n * MemoryLayout<OutboundDecision>.stride, n * 4,
             pools * n * 4, pools * 8,
         ])
@@ -36,10 +32,6 @@ public struct BurstScratch: @unchecked Sendable {
         classes.initialize(repeating: PacketClassification(), count: n)
         hashes = carver.carve(n * 4).bindMemory(to: UInt32.self, capacity: n)
         saSlots = carver.carve(n * 4).bindMemory(to: UInt32.self, capacity: n)
-        verdicts = carver.carve(n).bindMemory(to: UInt8.self, capacity: n)
-        verdicts.initialize(repeating: 0, count: n)
-        cryptoQueue = carver.carve(n * 2).bindMemory(to: UInt16.self, capacity: n)
-        cryptoQueue.initialize(repeating: 0, count: n)
         decisions = carver.carve(n * MemoryLayout<OutboundDecision>.stride).bindMemory(to: OutboundDecision.self, capacity: n)
         decisions.initialize(repeating: OutboundDecision(), count: n)
         transmit = carver.carve(n * 4).bindMemory(to: PacketHandle.self, capacity: n)

@@ -155,7 +155,6 @@ public struct Worker: @unchecked Sendable {
         classifyBurst(n)
         lookupBurst(n)
         policyBurst(n)
-        inboundCryptoBurst(n)
         for i in 0..<n { dispatch(i) }
         finishBurst(n)
     }
