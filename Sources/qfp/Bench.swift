@@ -171,6 +171,11 @@ struct Bench: ParsableCommand {
         if let bad = report.cryptoOnly.first(where: { $0.failures > 0 }) {
             throw ValidationError("crypto-only run \(bad.transform) \(bad.bufferBytes) B: \(bad.failures) operations failed to verify or decrypt")
         }
+        // A run that measured nothing is not a figure of 0 Mpps (seen on a machine so loaded that
+        // the worker took nothing in the measured window).
+        if let bad = report.crypto.first(where: { $0.counters[.offered] == 0 }) {
+            throw ValidationError("crypto run \(bad.workload.transform) \(bad.workload.packetLength) B: no packet was offered in the measured window; nothing was measured (is the machine overloaded? try --seconds with a longer run)")
+        }
         if let bad = report.crypto.first(where: { $0.counters[.forwarded] != $0.counters[.offered] }) {
             throw ValidationError("crypto run \(bad.workload.transform) \(bad.workload.packetLength) B: not every packet decrypted and forwarded")
         }
