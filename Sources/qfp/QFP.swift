@@ -12,11 +12,11 @@ struct QFP: ParsableCommand {
             With no subcommand, runs `qfp bench` on its embedded default workload: \
             2 workers, 100,000 inbound SAs, 64-byte ESP, 5% unknown SPIs. `qfp run` starts the \
             emulated router (with the embedded traffic when it has no --config); `qfp cli` and \
-            `qfp shell` talk to it like an IOS console; `qfp gen` starts and stops traffic in it, \
+            `qfp shell` talk to it like an IOS console, `qfp top` watches it live; `qfp gen` starts and stops traffic in it, \
             `qfp capture` captures its drops; `qfp replay` runs a capture through a router; \
             `qfp scenario` reproduces an SA desynchronisation on the virtual clock.
             """,
-        subcommands: [Bench.self, Run.self, CLI.self, Shell.self, GenerateCommand.self, Replay.self, CaptureCommand.self, ScenarioCommand.self],
+        subcommands: [Bench.self, Run.self, CLI.self, Shell.self, Top.self, GenerateCommand.self, Replay.self, CaptureCommand.self, ScenarioCommand.self],
         defaultSubcommand: Bench.self
     )
 

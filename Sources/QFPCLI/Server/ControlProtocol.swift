@@ -19,6 +19,8 @@ public enum ControlProtocol {
             case generator
             /// The capture of dropped packets: `action` start (to `path`), stop or status.
             case capture
+            /// One `TopSnapshot` for `qfp top` (with up to `syslogLines` lines of the log).
+            case top
         }
 
         /// What a `generator` request asks.
@@ -37,10 +39,12 @@ public enum ControlProtocol {
         public var streams: [String]?
         /// A file the daemon writes: the generated packets (pcap or pcapng by extension).
         public var path: String?
+        /// Lines of the logging buffer a `top` request wants (default `TopSnapshot.defaultSyslogLines`).
+        public var syslogLines: Int?
 
         public init(operation: Operation, line: String? = nil, echo: Bool? = nil, interactive: Bool? = nil,
                     action: GeneratorAction? = nil, profile: String? = nil, profileName: String? = nil, streams: [String]? = nil,
-                    path: String? = nil) {
+                    path: String? = nil, syslogLines: Int? = nil) {
             self.operation = operation
             self.line = line
             self.echo = echo
@@ -50,10 +54,12 @@ public enum ControlProtocol {
             self.profileName = profileName
             self.streams = streams
             self.path = path
+            self.syslogLines = syslogLines
         }
 
         enum CodingKeys: String, CodingKey {
             case operation = "op", line, echo, interactive, action, profile, profileName = "profile-name", streams, path
+            case syslogLines = "syslog-lines"
         }
     }
 
@@ -68,14 +74,17 @@ public enum ControlProtocol {
         public var failure: String?
         /// The generator's statistics (generator requests).
         public var generator: GeneratorStatus?
+        /// The daemon's counters, detector and log tail at one instant (top requests).
+        public var top: TopSnapshot?
 
         public init(response: CommandResponse? = nil, text: String? = nil, error: String? = nil,
-                    failure: String? = nil, generator: GeneratorStatus? = nil) {
+                    failure: String? = nil, generator: GeneratorStatus? = nil, top: TopSnapshot? = nil) {
             self.response = response
             self.text = text
             self.error = error
             self.failure = failure
             self.generator = generator
+            self.top = top
         }
     }
 

@@ -68,7 +68,9 @@ public final class ControlSocketClient {
         try data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                // MSG_NOSIGNAL: a daemon that went away is an error here (EPIPE), not a SIGPIPE that
+                // kills the client before it can put its terminal back.
+                let n = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else { throw ClientError.disconnected }
                 offset += n

@@ -160,6 +160,8 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         case .generator:
             guard let generator else { return ControlProtocol.Reply(failure: "this daemon runs no traffic generator") }
             return GeneratorRequests.handle(request, generator)
+        case .top:
+            return ControlProtocol.Reply(top: TopSnapshot(session.controlPlane, syslogLines: request.syslogLines ?? TopSnapshot.defaultSyslogLines))
         case .hello:
             if request.interactive == true { session.terminalLength = 24 }
             return ControlProtocol.Reply(response: CommandResponse(

@@ -46,6 +46,14 @@ public final class RawTerminal {
         return Int(size.ws_col)
     }
 
+    /// The size of the terminal on `fd` (TIOCGWINSZ), or nil when it is not a terminal or
+    /// reports none.
+    public static func size(of fd: Int32) -> (columns: Int, rows: Int)? {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+        return (Int(size.ws_col), Int(size.ws_row))
+    }
+
     /// True between entering raw mode and leaving it.
     public var isRaw: Bool {
         depth > 0

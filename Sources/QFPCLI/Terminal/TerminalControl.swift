@@ -11,6 +11,18 @@ enum TerminalControl {
     /// `ESC [ J`: erase from the cursor to the end of the screen (ED 0).
     static let clearToEndOfScreen: [UInt8] = [0x1B, 0x5B, 0x4A]
 
+    /// `ESC [ ? 1049 h`: switch to the alternate screen (xterm), so the shell's screen comes
+    /// back untouched on leaving. `ESC [ ? 1049 l` leaves it.
+    static let enterAlternateScreen: [UInt8] = Array("\u{1B}[?1049h".utf8)
+    static let leaveAlternateScreen: [UInt8] = Array("\u{1B}[?1049l".utf8)
+    /// `ESC [ ? 25 l` / `h`: hide and show the cursor (DECTCEM).
+    static let hideCursor: [UInt8] = Array("\u{1B}[?25l".utf8)
+    static let showCursor: [UInt8] = Array("\u{1B}[?25h".utf8)
+    /// `ESC [ H`: cursor to the top-left corner (CUP).
+    static let cursorHome: [UInt8] = Array("\u{1B}[H".utf8)
+    /// `ESC [ K`: erase from the cursor to the end of the line (EL 0).
+    static let clearToEndOfLine: [UInt8] = [0x1B, 0x5B, 0x4B]
+
     /// `ESC [ n A`: cursor up `n` rows (CUU); nothing for 0.
     static func cursorUp(_ n: Int) -> [UInt8] {
         n > 0 ? csi(n, "A") : []

@@ -78,6 +78,20 @@ public struct SuspectFlowReport: Sendable, Equatable, Codable {
     public var ikeSA: Bool
     public var cause: String
     public var remedy: String
+
+    public init(source: String, destination: String, spi: UInt32, firstSeenSecondsAgo: UInt64, lastSeenSecondsAgo: UInt64,
+                count: UInt64, cryptoConfig: String?, ikeSA: Bool, cause: String, remedy: String) {
+        self.source = source
+        self.destination = destination
+        self.spi = spi
+        self.firstSeenSecondsAgo = firstSeenSecondsAgo
+        self.lastSeenSecondsAgo = lastSeenSecondsAgo
+        self.count = count
+        self.cryptoConfig = cryptoConfig
+        self.ikeSA = ikeSA
+        self.cause = cause
+        self.remedy = remedy
+    }
 }
 
 /// What the show commands read of the IKE model, published after every change.

@@ -41,8 +41,14 @@ public final class DropStatistics: Sendable {
 
     /// Each core's counters since the last `clear()` (they sum to `sinceClear()`).
     public func sinceClearPerCore() -> [CounterSnapshot] {
+        read().sinceClear
+    }
+
+    /// One read of every core, both ways: since start and since the last `clear()` (for views
+    /// that show both columns and must agree, such as `qfp top`).
+    public func read() -> (sinceStart: [CounterSnapshot], sinceClear: [CounterSnapshot]) {
         let now = perCore()
-        return baselines.withLock { base in zip(now, base).map { $0.subtracting($1) } }
+        return (now, baselines.withLock { base in zip(now, base).map { $0.subtracting($1) } })
     }
 
     /// Totals since the last clear, then clears `scope`: `show ... drop clear` semantics (the
