@@ -115,13 +115,14 @@ struct TopModelTests {
         #expect(m.view.global.first == .init(label: "IpsecInput", rate: 30, total: 50, sinceClear: 50))
     }
 
-    @Test("q, Q, Ctrl-C and Ctrl-D quit; other keys do nothing")
+    @Test("q, Q, Ctrl-C and Ctrl-D quit; other keys only dismiss the status message")
     func keys() {
         var m = TopModel()
         for key: UInt8 in [UInt8(ascii: "q"), UInt8(ascii: "Q"), 0x03, 0x04] { #expect(m.handle(key) == .quit) }
         for key: UInt8 in [UInt8(ascii: "x"), 0x0D, 0x1B] { #expect(m.handle(key) == TopModel.Action.none) }
         m.message = "cleared"
-        _ = m.handle(UInt8(ascii: "x"))
+        #expect(m.handle(UInt8(ascii: "x")) == .redraw)   // the message goes away at once
         #expect(m.message == nil)
+        #expect(m.handle(UInt8(ascii: "x")) == TopModel.Action.none)
     }
 }

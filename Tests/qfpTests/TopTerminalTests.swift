@@ -135,6 +135,20 @@ struct TopTerminalTests {
         try pane.type("p")
         #expect(pane.wait { !$0.contains("[PAUSED]") && $0.contains("p pause") } != nil)
 
+        // C clears the router's own counters: "since clear" follows them again, below the totals.
+        try pane.type("C")
+        let routerCleared = pane.wait {
+            $0.contains("cleared the router's QFP drop counters") && !$0.contains("last clearing of QFP drops: never")
+        }
+        #expect(routerCleared != nil, "\(pane.screen())")
+        if let row = routerCleared?.split(separator: "\n").first(where: { $0.hasPrefix("IpsecInput ") }) {
+            let fields = row.split(separator: " ")
+            let total = UInt64(fields[fields.count - 2]) ?? 0, since = UInt64(fields[fields.count - 1]) ?? .max
+            #expect(since < total, "\(row)")
+        }
+        let ios = try d.cli("show platform hardware qfp active statistics drop").stdout
+        #expect(!ios.contains("Last clearing of QFP drops statistics : never"), "\(ios)")
+
         try pane.key("C-c")
         let after = try #require(pane.wait { $0.contains("top-exit=0") }, "\(pane.screen())")
         // The alternate screen is gone: the shell's screen is back, top's frame is not on it.

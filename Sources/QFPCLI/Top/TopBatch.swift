@@ -31,9 +31,10 @@ public struct TopBatch {
         var blocks = 0
         var due = now() &+ interval
         while iterations.map({ blocks < $0 }) ?? true {
-            while now() < due {
-                let wait = (due - now()) / 1_000_000 + 1
-                _ = poll(nil, 0, Int32(min(wait, 60_000)))
+            var current = now()
+            while current < due {
+                _ = poll(nil, 0, Int32(min((due - current) / 1_000_000 + 1, 60_000)))
+                current = now()
             }
             due = max(due &+ interval, now())
             let snapshot = try fetch()

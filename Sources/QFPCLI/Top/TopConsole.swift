@@ -64,7 +64,8 @@ public final class TopConsole {
             }
             if TopSignals.resized.exchange(false, ordering: .relaxed) { try draw(screen) }
 
-            let wait = due > now() ? due - now() : 0
+            let current = now()
+            let wait = due > current ? due - current : 0
             var fds = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
             let ready = poll(&fds, keysOpen ? 1 : 0, Int32(min(wait / 1_000_000 + 1, 60_000)))
             guard ready > 0, fds.revents != 0 else { continue }   // timeout, or EINTR from a signal

@@ -62,8 +62,10 @@ public struct TopModel: Sendable {
     }
 
     /// Applies one key: `s` sort, `p` or space pause, `c` top's baseline, `C` the router's
-    /// clear, `q`, Ctrl-C or Ctrl-D quit. Other keys do nothing.
+    /// clear, `q`, Ctrl-C or Ctrl-D quit. Any key dismisses the status message; other keys do
+    /// nothing else.
     public mutating func handle(_ key: UInt8) -> Action {
+        let hadMessage = message != nil
         message = nil
         switch key {
         case UInt8(ascii: "q"), UInt8(ascii: "Q"), 0x03, 0x04: return .quit
@@ -78,7 +80,7 @@ public struct TopModel: Sendable {
             clearBaseline()
             return .redraw
         case UInt8(ascii: "C"): return .clearRouter
-        default: return .none
+        default: return hadMessage ? .redraw : .none
         }
     }
 
