@@ -14,11 +14,13 @@ struct Top: ParsableCommand {
             flows the blackhole detector flags, and the newest syslog lines that fit. Rates come from two \
             snapshots and the daemon's own timestamps.
 
-            Keys: s  sort by the next column (rate, total, since clear, name); p or space  pause/resume; \
-            c  clear top's own baseline ("since clear" counts from now; the router is not touched); \
-            C  clear the router's counters (show ... statistics drop clear and ... feature ipsec datapath \
-            drops clear) and count from that; q, Ctrl-C or Ctrl-D  quit. The terminal is put back on \
-            exit, Ctrl-C and SIGINT/SIGTERM/SIGHUP.
+            Keys:
+              s          sort by the next column: rate, total, since clear, name
+              p, space   pause / resume
+              c          count "since clear" from now (top only; the router is untouched)
+              C          clear the router's QFP drop counters (show ... clear)
+              q, Ctrl-C  quit (Ctrl-D too)
+            The terminal is put back on exit, Ctrl-C, errors and SIGINT/SIGTERM/SIGHUP.
 
             When stdout is not a terminal (or with --batch), prints a block of plain lines per refresh \
             instead, each line starting with its kind (top, worker, global, ipsec, invalid-spi, log), \
