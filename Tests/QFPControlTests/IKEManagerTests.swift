@@ -168,6 +168,21 @@ struct IKEManagerTests {
         #expect(s.first?.remedy.contains("crypto isakmp invalid-spi-recovery") == true)
     }
 
+    @Test("Blackhole suspects are listed by source address and SPI, not by which punt was drained first")
+    func detectorOrder() throws {
+        let w = try World(config(recovery: false))
+        let later = IPAddress("203.0.113.77")!, earlier = IPAddress("203.0.113.5")!
+        for _ in 0..<7 {
+            // The .77 flow is always seen first, and its SPI is the smaller one.
+            w.ike.handle([w.punt(0x0BAD_F00D, from: later, to: router)])
+            w.ike.handle([w.punt(0x5A3C_11E7, from: earlier, to: router)])
+            w.ike.handle([w.punt(0x5A3C_11E6, from: earlier, to: router)])
+            w.run(seconds: 10, step: 1)
+        }
+        let s = w.ike.snapshot.suspects
+        #expect(s.map { "\($0.source) \($0.spi)" } == ["203.0.113.5 \(0x5A3C_11E6)", "203.0.113.5 \(0x5A3C_11E7)", "203.0.113.77 \(0x0BAD_F00D)"])
+    }
+
     @Test("The support matrix", arguments: CryptoConfigType.allCases)
     func classification(type: CryptoConfigType) throws {
         let w = try World(config(type, recovery: true))

@@ -67,9 +67,11 @@ public struct BlackholeDetector: Sendable {
         flows = flows.filter { !($0.key.source == source && $0.key.spi == spi) }
     }
 
-    /// Flows whose invalid SPI recurred past one interval, oldest first.
+    /// Flows whose invalid SPI recurred past one interval, by source address, destination and
+    /// SPI: a stable order from one look to the next (two senders that started together are
+    /// first seen nanoseconds apart, in whichever order the punt rings were drained).
     public var suspects: [Flow] {
         flows.values.filter { $0.lastSeen &- $0.firstSeen >= interval }
-            .sorted { ($0.firstSeen, $0.spi) < ($1.firstSeen, $1.spi) }
+            .sorted { ($0.source, $0.destination, $0.spi) < ($1.source, $1.destination, $1.spi) }
     }
 }
