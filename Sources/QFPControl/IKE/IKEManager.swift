@@ -807,13 +807,28 @@ public final class IKEManager: @unchecked Sendable {
         for f in detector.suspects {
             let who = SenderClassification.classify(sender: f.source, local: f.destination, configuration: c, plan: plan)
             let hasIKE = sessions[f.source]?.ike?.established == true
-            let (cause, remedy) = Self.diagnose(who, ikeSA: hasIKE, recovery: c.control.invalidSPIRecovery, sender: f.source)
+            let idle = (now &- f.lastSeen) / 1_000_000_000
+            let (cause, remedy) = idle >= Self.flowEndedSeconds
+                ? Self.ended(idleSeconds: idle, sender: f.source, ikeSA: hasIKE)
+                : Self.diagnose(who, ikeSA: hasIKE, recovery: c.control.invalidSPIRecovery, sender: f.source)
             s.suspects.append(SuspectFlowReport(
                 source: f.source.description, destination: f.destination.description, spi: f.spi,
                 firstSeenSecondsAgo: (now &- f.firstSeen) / 1_000_000_000, lastSeenSecondsAgo: (now &- f.lastSeen) / 1_000_000_000,
                 count: f.count, cryptoConfig: who.type?.rawValue, ikeSA: hasIKE, cause: cause, remedy: remedy))
         }
         published.withLock { $0 = s }
+    }
+
+    /// A flagged flow not seen for this long has ended: its sender moved to another SA. (A
+    /// flow still arriving is seen about once a second or more: the punt limiter passes
+    /// 1,000 invalid-SPI punts a second per worker.)
+    static let flowEndedSeconds: UInt64 = 10
+
+    /// The cause and remedy shown for a flagged flow that stopped arriving (kept until it has
+    /// been idle for the detector's `forgetAfter`).
+    static func ended(idleSeconds: UInt64, sender: IPAddress, ikeSA: Bool) -> (String, String) {
+        ("ended: no packet on this SPI for \(idleSeconds) s; the sender moved to another SA" + (ikeSA ? " (it has an IKE SA with this router)" : ""),
+         "none; the row stays until the flow has been idle 10 minutes")
     }
 
     /// The likely cause and remedy of a recurring invalid SPI, from the recovery matrix and the
