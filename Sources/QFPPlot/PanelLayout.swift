@@ -17,7 +17,9 @@ struct PanelLayout {
     }
 
     var right: Double { width - 30 }
-    var plotTop: Double { top + (note == nil ? 40 : 56) }
+    /// The note in lines that fit the width (11-pixel text, about 6 pixels a character).
+    var noteLines: [String] { note.map { Self.wrap($0, columns: Int((width - 40) / 6)) } ?? [] }
+    var plotTop: Double { top + 40 + (noteLines.isEmpty ? 0 : Double(noteLines.count) * 15 + 2) }
     var plotBottom: Double { plotTop + plotHeight }
     var plotWidth: Double { right - left }
 
@@ -29,9 +31,15 @@ struct PanelLayout {
         let c = NumberText.coordinate
         svg.element("text", [("class", "panel-title"), ("x", c(width / 2)), ("y", c(top + 22)), ("text-anchor", "middle"),
                              ("font-size", "15"), ("font-weight", "bold")], content: title)
-        if let note {
-            svg.element("text", [("class", "panel-note"), ("x", c(width / 2)), ("y", c(top + 40)), ("text-anchor", "middle"),
-                                 ("font-size", "11"), ("fill", "#555555")], content: note)
+        let lines = noteLines
+        if !lines.isEmpty {
+            // One <text>, a <tspan> per line: the note reads back as one string.
+            svg.begin("text", [("class", "panel-note"), ("x", c(width / 2)), ("y", c(top + 40)), ("text-anchor", "middle"),
+                               ("font-size", "11"), ("fill", "#555555")])
+            for (i, line) in lines.enumerated() {
+                svg.element("tspan", [("x", c(width / 2)), ("dy", i == 0 ? "0" : "15")], content: i < lines.count - 1 ? line + " " : line)
+            }
+            svg.close()
         }
         svg.begin("g", [("class", "axis y")])
         for tick in yAxis.ticks {
@@ -46,6 +54,21 @@ struct PanelLayout {
         svg.close()
         svg.element("text", [("class", "axis-label"), ("x", c((left + right) / 2)), ("y", c(plotBottom + 36)),
                              ("text-anchor", "middle")], content: xTitle)
+    }
+
+    /// `text` broken at spaces into lines of at most `columns` characters (a longer word gets a line of its own).
+    static func wrap(_ text: String, columns: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if !line.isEmpty && line.count + 1 + word.count > columns {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
     }
 
     /// The frame around the plot area, drawn over the grid.

@@ -132,3 +132,23 @@ struct FigureTests {
         #expect(NumberText.si(42) == "42")
     }
 }
+
+@Suite("SVG figure layout")
+struct FigureLayoutTests {
+    @Test("a long note wraps into lines within the width and reads back whole; the plot moves down to make room")
+    func noteWraps() throws {
+        let long = (1...40).map { "word\($0)" }.joined(separator: " ")
+        var chart = FigureTests.lines
+        chart.note = long
+        let doc = try SVGDocument(Figure(title: "t", panels: [.line(chart)]).svg())
+        let lines = doc.all("tspan").map(\.text)
+        #expect(lines.count >= 2)
+        #expect(lines.allSatisfy { $0.count <= Int((900 - 40) / 6) + 1 })
+        #expect(doc.texts(class: "panel-note") == [long])
+        let shortFrame = try SVGDocument(Figure(title: "t", panels: [.line(FigureTests.lines)]).svg()).all("rect", class: "frame")[0]
+        let longFrame = doc.all("rect", class: "frame")[0]
+        #expect(Double(longFrame.attributes["y"]!)! == Double(shortFrame.attributes["y"]!)! + Double(lines.count - 1) * 15)
+        #expect(PanelLayout.wrap("a bb ccc", columns: 4) == ["a bb", "ccc"])
+        #expect(PanelLayout.wrap("abcdefgh x", columns: 4) == ["abcdefgh", "x"])
+    }
+}

@@ -50,9 +50,11 @@ struct SVGDocument {
             stack.append(Element(name: name, attributes: attributes, text: "", path: stack.map(\.name)))
         }
 
+        // Text belongs to every open element (a <text>'s <tspan> lines read back as the <text>'s
+        // string); newlines are dropped, as SVG's default `xml:space` handling drops them.
         func parser(_ parser: XMLParser, foundCharacters string: String) {
-            guard !stack.isEmpty else { return }
-            stack[stack.count - 1].text += string
+            let kept = string.filter { $0 != "\n" }
+            for i in stack.indices { stack[i].text += kept }
         }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {

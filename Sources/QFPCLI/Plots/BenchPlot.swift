@@ -164,7 +164,7 @@ enum LatencyChart {
         let wide = (values.max() ?? 1) / max(values.min() ?? 1, 1e-9) > 50
         return .line(LineChart(title: title, note: note + "; 100 % (the maximum) is off the scale",
                                x: Axis("percentile", scale: .nines),
-                               y: Axis("latency", unit: "µs", scale: wide ? .log10 : .linear), series: series))
+                               y: Axis("latency", unit: "µs", scale: wide ? .log10 : .linear, format: .si), series: series))
     }
 }
 
