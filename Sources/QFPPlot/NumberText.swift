@@ -42,12 +42,13 @@ public enum NumberText {
         return trimmed(x, max(0, 2 - magnitude))
     }
 
-    /// With an SI suffix when large: `1500` → `1.5k`, `1000000` → `1M`, `2.5e9` → `2.5G`.
+    /// With an SI suffix when large: `1500` → `1.5k`, `1000000` → `1M`, `2.5e9` → `2.5G`; smaller
+    /// values with three significant digits (`500.495` → `500`, `19.98` → `20`, `0.125` → `0.125`).
     public static func si(_ x: Double) -> String {
         for (factor, suffix) in [(1e9, "G"), (1e6, "M"), (1e3, "k")] where abs(x) >= factor {
             return trimmed(x / factor, 2) + suffix
         }
-        return trimmed(x, 3)
+        return x == 0 ? "0" : trimmed(x, max(0, 2 - Int(floor(log10(abs(x))))))
     }
 
     /// 10^n, exact for the small exponents axes use.

@@ -130,6 +130,10 @@ struct FigureTests {
         #expect(NumberText.si(1500) == "1.5k")
         #expect(NumberText.si(2_500_000_000) == "2.5G")
         #expect(NumberText.si(42) == "42")
+        #expect(NumberText.si(500.495) == "500")
+        #expect(NumberText.si(19.98) == "20")
+        #expect(NumberText.si(0.125) == "0.125")
+        #expect(NumberText.si(0) == "0")
     }
 }
 
