@@ -39,18 +39,19 @@ let package = Package(
             dependencies: ["CNuma", .product(name: "Logging", package: "swift-log")],
             linkerSettings: [.linkedLibrary(numaLibrary, .when(platforms: [.linux]))]
         ),
-        // ESP transforms (AES-GCM over BoringSSL's EVP_AEAD, AES-CBC + HMAC over swift-crypto), behind the data plane's
-        // per-SA crypto contexts (function tables of `@convention(c)` pointers): swift-crypto
-        // brings Foundation, which must stay out of QFPDataplane.
-        // The BoringSSL AEAD functions (linked by swift-crypto, under their `CCryptoBoringSSL_`
-        // names) that QFPCrypto calls directly for an allocation-free AES-GCM.
+        // ESP transforms (AES-GCM over BoringSSL's EVP_AEAD, AES-CBC + HMAC over BoringSSL's AES
+        // and SHA functions), behind the data plane's per-SA crypto contexts (function tables of
+        // `@convention(c)` pointers), so that swift-crypto (and the Foundation it brings) stays
+        // out of QFPDataplane.
+        // The BoringSSL entry points (linked by swift-crypto, under their `CCryptoBoringSSL_`
+        // names) that QFPCrypto calls directly for allocation-free ESP crypto.
         .target(name: "CBoringAEAD"),
         .target(
             name: "QFPCrypto",
             dependencies: [
                 "QFPDataplane", "CBoringAEAD",
+                // Not imported: it links BoringSSL (CCryptoBoringSSL), whose symbols CBoringAEAD declares.
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // The IOS command-language engine: syntax tables, unique-prefix matching, `?` help,

@@ -38,8 +38,14 @@ public final class CaptureSink: @unchecked Sendable {
 
     /// Appends an IP packet stamped with monotonic time `time`.
     public func append(_ packet: UnsafeRawBufferPointer, time: UInt64, originalLength: Int? = nil, comment: String? = nil) {
+        append(packet, calendarNanoseconds: UInt64(bitPattern: Int64(bitPattern: time) &+ wallOffset),
+               originalLength: originalLength, comment: comment)
+    }
+
+    /// Appends an IP packet stamped with `calendarNanoseconds` since 1970 as is (a replay
+    /// writes the capture's own times).
+    public func append(_ packet: UnsafeRawBufferPointer, calendarNanoseconds stamp: UInt64, originalLength: Int? = nil, comment: String? = nil) {
         guard failure == nil else { lost += 1; return }
-        let stamp = UInt64(bitPattern: Int64(bitPattern: time) &+ wallOffset)
         switch format {
         case .pcap: pcap.append(packet, timestampNanoseconds: stamp, originalLength: originalLength)
         case .pcapng: pcapng.append(packet, linkType: .raw, timestampNanoseconds: stamp, originalLength: originalLength, comment: comment)

@@ -22,8 +22,8 @@ struct Bench: ParsableCommand {
         case generator
         /// The generator holding a set rate (--rate) for --rate-seconds; not in the default set.
         case rate
-        /// Inbound AES-GCM-128 and AES-CBC-128 + HMAC-SHA1, one worker, at `--crypto-sizes`;
-        /// not in the default set.
+        /// Inbound AES-GCM-128 and AES-CBC-128 + HMAC-SHA1, one worker, at `--crypto-sizes`,
+        /// then the same transforms alone (crypto only, bursts of 32); not in the default set.
         case crypto
 
         static var defaults: [Part] { [.ring, .lookup, .inbound, .outbound, .generator] }
@@ -164,6 +164,13 @@ struct Bench: ParsableCommand {
                     report.crypto.append(try ThroughputRun.run(w, topology: topology))
                 }
             }
+            for transform in [ESPTransform.aesGCM128, .aesCBC128SHA1] {
+                for size in cryptoSizes {
+                    progress?.say("crypto only \(BenchReport.name(transform)), \(size) bytes, 1 SA, bursts of 32")
+                    report.cryptoOnly.append(try CryptoOpsBenchmark.run(
+                        transform: transform, keys: BenchReport.benchKeys(transform), payloadLength: size, seconds: seconds))
+                }
+            }
         }
         if only.contains(.generator) {
             for (name, size) in [("64 B", TrafficProfile.Size.fixed(64)), ("IMIX", TrafficProfile.Size.imix)] {
@@ -195,6 +202,14 @@ struct Bench: ParsableCommand {
             do { figure = try BenchPlot.figure(report.plotData, peers: peerFigures) } catch { throw QFPFailure(error.description) }
             do { try PlotFile.write(figure, to: plot) } catch { throw QFPFailure(error.description) }
             FileHandle.standardError.write(Data("qfp bench: wrote \(figure.panels.count) chart\(figure.panels.count == 1 ? "" : "s") to \(plot)\n".utf8))
+        }
+        if let bad = report.cryptoOnly.first(where: { $0.failures > 0 }) {
+            throw ValidationError("crypto-only run \(bad.transform) \(bad.bufferBytes) B: \(bad.failures) operations failed to verify or decrypt")
+        }
+        // A run that measured nothing is not a figure of 0 Mpps (seen on a machine so loaded that
+        // the worker took nothing in the measured window).
+        if let bad = report.crypto.first(where: { $0.counters[.offered] == 0 }) {
+            throw ValidationError("crypto run \(bad.workload.transform) \(bad.workload.packetLength) B: no packet was offered in the measured window; nothing was measured (is the machine overloaded? try --seconds with a longer run)")
         }
         if let bad = report.crypto.first(where: { $0.counters[.forwarded] != $0.counters[.offered] }) {
             throw ValidationError("crypto run \(bad.workload.transform) \(bad.workload.packetLength) B: not every packet decrypted and forwarded")

@@ -29,6 +29,9 @@ struct Replay: ParsableCommand {
     @Flag(name: .long, help: "Print the counters as JSON.")
     var json = false
 
+    @Option(name: .long, help: "Write the packets the router sent (decrypted inner packets, encrypted outbound packets) to this file: pcap, or pcapng when it ends in .pcapng; raw IP, stamped with the capture's times.")
+    var write: String?
+
     func run() throws {
         let replaySpeed: CaptureReplay.Speed
         switch speed.lowercased() {
@@ -44,18 +47,34 @@ struct Replay: ParsableCommand {
         let bytes: [UInt8]
         do { bytes = try readWholeFile(file) } catch { throw QFPFailure("cannot read capture \(file): \(error)") }
 
-        let replay = try CaptureReplay(configuration: configuration)
+        let replay = try CaptureReplay(configuration: configuration, keepTransmitted: write != nil)
+        var sink: CaptureSink?
+        if let write {
+            do { sink = try CaptureSink(path: write, format: write.hasSuffix(".pcapng") ? .pcapng : .pcap) } catch {
+                throw QFPFailure("--write \(write): \(error)")
+            }
+            replay.onTransmit = { packet, time in
+                packet.withUnsafeBytes { sink?.append($0, calendarNanoseconds: time) }
+            }
+        }
         replay.run(bytes, speed: replaySpeed) { nanoseconds in
             var ts = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
             nanosleep(&ts, nil)
         }
         let s = replay.summary
+        var written: (path: String, packets: Int)?
+        if let sink {
+            if let failure = sink.finish() { throw QFPFailure("--write \(sink.path): \(failure)") }
+            written = (sink.path, sink.packets)
+        }
         let commands = ["show platform hardware qfp active statistics drop",
                         "show platform hardware qfp active feature ipsec datapath drops"]
         if json {
             var out = "{\n  \"file\": \(encode(file)),\n  \"summary\": \(encode(s)),\n"
             out += "  \"statistics_drop\": \(replay.show(commands[0] + " | json").trimmingCharacters(in: .whitespacesAndNewlines)),\n"
-            out += "  \"ipsec_datapath_drops\": \(replay.show(commands[1] + " | json").trimmingCharacters(in: .whitespacesAndNewlines))\n}\n"
+            out += "  \"ipsec_datapath_drops\": \(replay.show(commands[1] + " | json").trimmingCharacters(in: .whitespacesAndNewlines))"
+            if let written { out += ",\n  \"written\": {\"file\": \(encode(written.path)), \"packets\": \(written.packets)}" }
+            out += "\n}\n"
             FileHandle.standardOutput.write(Data(out.utf8))
         } else {
             var out = "Replayed \(file): \(s.records) record\(s.records == 1 ? "" : "s"), \(s.injected) IP packet\(s.injected == 1 ? "" : "s") into the router"
@@ -64,7 +83,9 @@ struct Replay: ParsableCommand {
             if s.undecodable > 0 { skipped.append("\(s.undecodable) undecodable link header") }
             if s.oversize > 0 { skipped.append("\(s.oversize) longer than 1856 bytes") }
             if !skipped.isEmpty { out += "; skipped " + skipped.joined(separator: ", ") }
-            out += "\n\n"
+            out += "\n"
+            if let written { out += "Wrote \(written.packets) packet\(written.packets == 1 ? "" : "s") the router sent to \(written.path)\n" }
+            out += "\n"
             for command in commands {
                 out += "\(configuration.hostname)#\(command)\n" + replay.show(command) + "\n"
             }

@@ -41,4 +41,39 @@ struct CryptoReplayCommandTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("        4  IN_US_V4_PKT_SA_NOT_FOUND_SPI                              15\n"), "\(r.stdout)")
     }
+
+    @Test("--write: the decrypted inner packets leave in a pcap, one per forwarded packet, at the capture's times",
+          arguments: ["crypto-esp-gcm-128.pcap", "crypto-esp-aes-256-sha1.pcap", "crypto-esp-aes-128-sha256.pcap"])
+    func write(file: String) throws {
+        let truthObject = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.captures.appendingPathComponent("crypto-ground-truth.json")))
+        let captures = try #require((truthObject as? [String: Any])?["captures"] as? [[String: Any]])
+        let capture = try #require(captures.first { $0["file"] as? String == file })
+        let packets = try #require(capture["packets"] as? [[String: Any]])
+        let forwarded = packets.filter { $0["expected"] as? String == "forwarded" }.count
+        #expect(forwarded > 0)
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qfp-replay-write-\(getpid())-\(file)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("sent.pcap").path
+        let config = Self.captures.appendingPathComponent("crypto-router.cfg").path
+        let input = Self.captures.appendingPathComponent(file).path
+        let r = try runQFP(["replay", input, "--config", config, "--write", output])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\nWrote \(forwarded) packets the router sent to \(output)\n"), "\(r.stdout)")
+
+        // tshark reads the file back: every packet an inner (clear) IPv4 datagram, none ESP,
+        // stamped within the input capture's time span.
+        let sent = try CaptureDecodeTests().tsharkFields(output, ["ip.proto", "frame.time_epoch"])
+        let received = try CaptureDecodeTests().tsharkFields(input, ["frame.time_epoch"])
+        #expect(sent.count == forwarded)
+        #expect(sent.allSatisfy { $0[0] != "" && $0[0] != "50" }, "\(sent)")
+        let times = received.compactMap { Double($0[0]) }
+        if let first = times.min(), let last = times.max() {
+            #expect(sent.allSatisfy { Double($0[1]).map { $0 >= first - 0.001 && $0 <= last + 1.001 } ?? false }, "\(sent) outside \(first)...\(last)")
+        }
+
+        let bad = try runQFP(["replay", input, "--config", config, "--write", directory.appendingPathComponent("missing/x.pcap").path])
+        #expect(bad.status != 0 && bad.stderr.contains("--write"), "\(bad.stderr)")
+    }
 }

@@ -41,6 +41,9 @@ public struct BenchPlotData: Sendable, Equatable {
     public var lookups: [(securityAssociations: Int, nanoseconds: Double)] = []
     public var ring: [(name: String, nanoseconds: Double)] = []
     public var crypto: [Crypto] = []
+    /// The transforms alone (the SA context's verify+decrypt on prepared buffers), Mops by buffer
+    /// size: what dpdk-test-crypto-perf measures of a device.
+    public var cryptoOnly: [Crypto] = []
     /// Whole-loop latency of generator runs, by run name.
     public var latency: [(name: String, latency: StreamStatus.Latency)] = []
 
@@ -50,7 +53,7 @@ public struct BenchPlotData: Sendable, Equatable {
     }
 
     public static func == (a: BenchPlotData, b: BenchPlotData) -> Bool {
-        a.title == b.title && a.settings == b.settings && a.throughput == b.throughput && a.crypto == b.crypto
+        a.title == b.title && a.settings == b.settings && a.throughput == b.throughput && a.crypto == b.crypto && a.cryptoOnly == b.cryptoOnly
             && a.lookups.map(\.securityAssociations) == b.lookups.map(\.securityAssociations)
             && a.lookups.map(\.nanoseconds) == b.lookups.map(\.nanoseconds)
             && a.ring.map(\.name) == b.ring.map(\.name) && a.ring.map(\.nanoseconds) == b.ring.map(\.nanoseconds)
@@ -111,19 +114,21 @@ public enum BenchPlot {
                 categories: ["burst 32"], categoryLabel: "ring", y: Axis("time per element", unit: "ns"), series: series)))
         }
 
-        if !data.crypto.isEmpty {
+        if !data.crypto.isEmpty || !data.cryptoOnly.isEmpty {
             var series: [LineSeries] = []
-            for transform in data.crypto.map(\.transform).uniqued {
-                series.append(LineSeries("qfp inbound \(transform)", points: data.crypto.filter { $0.transform == transform }
-                    .sorted { $0.encryptedBytes < $1.encryptedBytes }.map { .init(Double($0.encryptedBytes), $0.mppsPerWorker) }))
+            for (runs, prefix) in [(data.crypto, "qfp inbound"), (data.cryptoOnly, "qfp crypto only, verify+decrypt,")] {
+                for transform in runs.map(\.transform).uniqued {
+                    series.append(LineSeries("\(prefix) \(transform)", points: runs.filter { $0.transform == transform }
+                        .sorted { $0.encryptedBytes < $1.encryptedBytes }.map { .init(Double($0.encryptedBytes), $0.mppsPerWorker) }))
+                }
             }
             let peerSeries = (peers?.cryptoMops ?? []).map { LineSeries($0.name, points: $0.points, style: .dashed) }
             series += peerSeries
             panels.append(.line(LineChart(
                 title: "Inbound crypto: Mpps per worker against packet size",
-                note: note("one worker, anti-replay disabled\(peerSeries.isEmpty ? "" : "; peers in Mops, cipher alone")", peers: !peerSeries.isEmpty),
+                note: note("one worker, anti-replay disabled; crypto only and peers: Mops of the transform alone on one core", peers: !peerSeries.isEmpty),
                 x: Axis("bytes encrypted per packet", unit: "B", includesZero: true),
-                y: Axis("Mpps per worker", unit: "Mpps"), series: series)))
+                y: Axis("Mpps per worker or Mops", unit: "M/s"), series: series)))
         }
 
         let curves = data.latency.compactMap { run in run.latency.distribution.map { (run.name, $0) } }

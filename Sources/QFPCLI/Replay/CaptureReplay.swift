@@ -18,6 +18,9 @@ public final class CaptureReplay {
     public private(set) var transmitted: [[UInt8]] = []
     let keepTransmitted: Bool
     let wallClock: ReplayWallClock
+    /// When set (with `keepTransmitted`), receives each packet the router sent and its time
+    /// (nanoseconds since 1970 on the capture's clock) instead of `transmitted` keeping it.
+    public var onTransmit: (([UInt8], UInt64) -> Void)?
 
     /// What was read from the capture.
     public struct Summary: Sendable, Codable, Equatable {
@@ -150,7 +153,15 @@ public final class CaptureReplay {
     func settle() {
         _ = manual.drain()
         if keepTransmitted {
-            for w in manual.workers.indices { transmitted += manual.takeTransmitted(worker: w) }
+            for w in manual.workers.indices {
+                let sent = manual.takeTransmitted(worker: w)
+                if let onTransmit {
+                    let time = UInt64(wallClock.start * 1e9) &+ clock.now()
+                    for packet in sent { onTransmit(packet, time) }
+                } else {
+                    transmitted += sent
+                }
+            }
             _ = manual.drain()
         }
     }

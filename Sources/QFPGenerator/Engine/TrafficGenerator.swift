@@ -50,6 +50,10 @@ public final class TrafficGenerator: @unchecked Sendable {
     let control = Mutex(ControlState())
     let mailboxVersion = Atomic<UInt64>(0)
     let published = Mutex(GeneratorStatus())
+    /// The mailbox version the latest `published` status includes.
+    let publishedVersion = Atomic<UInt64>(0)
+    /// Whether the generator thread runs (then `status()` waits for it to publish changes).
+    let threadRunning = Atomic<Bool>(false)
     let stopThread = Atomic<Bool>(false)
     var thread: PinnedThread?
 
@@ -210,13 +214,28 @@ public final class TrafficGenerator: @unchecked Sendable {
     }
 
     /// The latest published statistics.
-    public func status() -> GeneratorStatus { published.withLock { $0 } }
+    ///
+    /// Read-your-writes: with the generator thread running, it first waits (at most 1 s) until
+    /// the thread published a status that includes every `start`/`stop` made before the call,
+    /// so `qfp gen start X` followed by `qfp gen status` lists X.
+    public func status() -> GeneratorStatus {
+        let wanted = mailboxVersion.load(ordering: .acquiring)
+        let deadline = MonotonicClock.nanoseconds() &+ 1_000_000_000
+        while threadRunning.load(ordering: .acquiring), publishedVersion.load(ordering: .acquiring) < wanted,
+              MonotonicClock.nanoseconds() < deadline {
+            var ts = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+            nanosleep(&ts, nil)
+        }
+        return published.withLock { $0 }
+    }
 
     // MARK: The generator thread
 
     /// Runs the generator on its own thread with `source` until `shutdown()`.
     public func startThread(source: PacketSource, cpu: Int? = nil) throws(DataplaneError) {
         let generator = self
+        threadRunning.store(true, ordering: .releasing)
+        defer { if thread == nil { threadRunning.store(false, ordering: .releasing) } }
         thread = try PinnedThread.start(name: "qfp-gen", cpu: cpu, topology: pipeline.topology) {
             var source = source
             // Wake-ups within a microsecond or so of the next packet's due time.
@@ -242,6 +261,7 @@ public final class TrafficGenerator: @unchecked Sendable {
     /// Stops the generator thread (streams stay as they are).
     public func shutdown() {
         stopThread.store(true, ordering: .relaxed)
+        threadRunning.store(false, ordering: .releasing)
         thread?.join()
         thread = nil
     }
@@ -258,7 +278,11 @@ public final class TrafficGenerator: @unchecked Sendable {
     /// publishes statistics every 100 ms. Returns packets sent.
     @discardableResult
     public func step(_ source: inout PacketSource, now: UInt64) -> Int {
-        if mailboxVersion.load(ordering: .acquiring) != appliedVersion { applyMailbox(now: now) }
+        var changed = false
+        if mailboxVersion.load(ordering: .acquiring) != appliedVersion {
+            applyMailbox(now: now)
+            changed = true
+        }
         // Receive first: what comes back was stamped in an earlier step, so its latency is
         // measured against this step's clock reading.
         receive(now: now)
@@ -282,7 +306,7 @@ public final class TrafficGenerator: @unchecked Sendable {
                 due &-= n
             }
         }
-        if anyFinished || now &- lastPublish >= 100_000_000 || lastPublish == 0 { publish(now: now) }
+        if changed || anyFinished || now &- lastPublish >= 100_000_000 || lastPublish == 0 { publish(now: now) }
         return sent
     }
 
@@ -385,6 +409,7 @@ public final class TrafficGenerator: @unchecked Sendable {
         status.txPPS = totals.txPPS
         status.rxPPS = totals.rxPPS
         published.withLock { $0 = status }
+        publishedVersion.store(appliedVersion, ordering: .releasing)
     }
 }
 

@@ -33,6 +33,8 @@ struct ConcurrentPipelineStressTests {
 
     final class Shared: Sendable {
         let producerDone = Atomic<Bool>(false)
+        /// Set when the control plane failed: the producer stops early.
+        let abort = Atomic<Bool>(false)
         let intent = Mutex(Intent())
     }
 
@@ -89,7 +91,7 @@ struct ConcurrentPipelineStressTests {
             let toPending = PacketBuilder.clear(source: IPAddress("10.1.1.1")!, destination: IPAddress("10.60.1.1")!)
             var handles = [PacketHandle](repeating: 0, count: 64)
             var sent = 0
-            while sent < total {
+            while sent < total && !shared.abort.load(ordering: .relaxed) {
                 let want = min(64, total - sent)
                 let n = handles.withUnsafeMutableBufferPointer { source.allocate(into: $0.baseAddress!, maximum: want) }
                 if n == 0 { sched_yield(); continue }
@@ -152,33 +154,15 @@ struct ConcurrentPipelineStressTests {
         }
 
         // The control plane: churn SAs, rekey, delete, clear counters, drain punts.
-        var installed: [UInt32: InboundSAHandle] = [:]
-        var random = FastRandom(seed: 0xBEEF)
-        var rounds = 0
-        while !shared.producerDone.load(ordering: .acquiring) {
-            let i = FastRandom.index(random.next(), below: churnSPIs.count)
-            let spi = churnSPIs[i]
-            switch random.next() % 4 {
-            case 0, 1:
-                if installed[spi] == nil {
-                    installed[spi] = try control.installInbound(InboundSAConfig(spi: spi, destination: Self.router))
-                }
-            case 2:
-                // Rekey onto another churn SPI that is not installed (make before break), then retire the old.
-                let j = FastRandom.index(random.next(), below: churnSPIs.count)
-                if let old = installed[spi], installed[churnSPIs[j]] == nil {
-                    installed[churnSPIs[j]] = try control.rekeyInbound(old, with: InboundSAConfig(spi: churnSPIs[j], destination: Self.router))
-                    try control.deleteInbound(old)
-                    installed[spi] = nil
-                }
-            default:
-                if let h = installed.removeValue(forKey: spi) { try control.deleteInbound(h) }
-            }
-            if rounds % 64 == 0 { pipeline.statistics.clear() }
-            _ = control.drainPunts()
-            control.reclaim()
-            rounds += 1
-            if rounds % 16 == 0 { sched_yield() }
+        let rounds: Int
+        do {
+            rounds = try churn(control: control, pipeline: pipeline, churnSPIs: churnSPIs, shared: shared)
+        } catch {
+            // Stop the producer before the pipeline, then report: never leave it writing into freed pools.
+            shared.abort.store(true, ordering: .relaxed)
+            producer.join()
+            pipeline.stop()
+            throw error
         }
         producer.join()
 
@@ -214,5 +198,39 @@ struct ConcurrentPipelineStressTests {
         #expect(t.totalDropped == t.packets(.ipsecInput) + t.packets(.ipFormatErr) + t.packets(.ipsecIkeIndicate))
         #expect(control.counters(outbound)?[.encapsulatedPackets] == UInt64(intent.encapsulate))
         #expect(control.sequenceNumbersUsed(outbound) == UInt64(intent.encapsulate))
+    }
+
+    /// Installs, rekeys and deletes churn SAs, clears counters and drains punts until the
+    /// producer is done; returns the number of rounds.
+    private func churn(control: DataplaneControl, pipeline: Pipeline, churnSPIs: [UInt32], shared: Shared) throws -> Int {
+        var installed: [UInt32: InboundSAHandle] = [:]
+        var random = FastRandom(seed: 0xBEEF)
+        var rounds = 0
+        while !shared.producerDone.load(ordering: .acquiring) {
+            let i = FastRandom.index(random.next(), below: churnSPIs.count)
+            let spi = churnSPIs[i]
+            switch random.next() % 4 {
+            case 0, 1:
+                if installed[spi] == nil {
+                    installed[spi] = try control.installInbound(InboundSAConfig(spi: spi, destination: Self.router))
+                }
+            case 2:
+                // Rekey onto another churn SPI that is not installed (make before break), then retire the old.
+                let j = FastRandom.index(random.next(), below: churnSPIs.count)
+                if let old = installed[spi], installed[churnSPIs[j]] == nil {
+                    installed[churnSPIs[j]] = try control.rekeyInbound(old, with: InboundSAConfig(spi: churnSPIs[j], destination: Self.router))
+                    try control.deleteInbound(old)
+                    installed[spi] = nil
+                }
+            default:
+                if let h = installed.removeValue(forKey: spi) { try control.deleteInbound(h) }
+            }
+            if rounds % 64 == 0 { pipeline.statistics.clear() }
+            _ = control.drainPunts()
+            control.reclaim()
+            rounds += 1
+            if rounds % 16 == 0 { sched_yield() }
+        }
+        return rounds
     }
 }
