@@ -18,10 +18,9 @@ public struct Figure: Sendable, Equatable {
     /// The SVG document.
     public func svg() -> String {
         var body = SVGWriter()
-        var top = 0.0
         body.element("text", [("class", "figure-title"), ("x", NumberText.coordinate(width / 2)), ("y", "30"),
                               ("text-anchor", "middle"), ("font-size", "18"), ("font-weight", "bold")], content: title)
-        top = 44
+        var top = 44.0
         for (index, panel) in panels.enumerated() {
             var layout = PanelLayout(width: width, top: top, title: panel.title, note: note(of: panel))
             switch panel {
