@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "QFPPort", targets: ["QFPPort"]),
         .library(name: "QFPCrypto", targets: ["QFPCrypto"]),
         .library(name: "QFPSSH", targets: ["QFPSSH"]),
+        .library(name: "QFPPlot", targets: ["QFPPlot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -88,7 +89,7 @@ let package = Package(
         .target(
             name: "QFPCLI",
             dependencies: [
-                "QFPDataplane", "QFPControl", "QFPCommandLanguage", "QFPGenerator", "QFPCapture",
+                "QFPDataplane", "QFPControl", "QFPCommandLanguage", "QFPGenerator", "QFPCapture", "QFPPlot",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 // The Prometheus endpoint (`qfp run --metrics`).
@@ -109,6 +110,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // SVG charts (lines, grouped bars, log and percentile axes, stacked panels) for
+        // `qfp bench --plot` and `qfp gen status --plot`. No dependencies, no Foundation.
+        .target(name: "QFPPlot"),
         // pcap and pcapng readers and writers, link-layer decapsulation. No dependencies, no Foundation.
         .target(name: "QFPCapture"),
         // <linux/if_packet.h> (TPACKET_V3 ring structures) plus static-inline set-up and field
@@ -120,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "qfp",
             dependencies: [
-                "QFPDataplane", "QFPControl", "QFPGenerator", "QFPCLI", "QFPCapture", "QFPPort", "QFPSSH",
+                "QFPDataplane", "QFPControl", "QFPGenerator", "QFPCLI", "QFPCapture", "QFPPort", "QFPSSH", "QFPPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -136,6 +140,7 @@ let package = Package(
         .testTarget(name: "QFPSSHTests", dependencies: ["QFPSSH", "QFPCLI", "QFPControl"]),
         // Captures are written by Tools/make-test-captures.py and read through #filePath.
         .testTarget(name: "QFPCaptureTests", dependencies: ["QFPCapture"], exclude: ["Captures"]),
+        .testTarget(name: "QFPPlotTests", dependencies: ["QFPPlot", "QFPCLI", "QFPGenerator"]),
         .testTarget(name: "QFPPortTests", dependencies: ["QFPPort", "QFPDataplane", "CPacket"]),
     ]
 )

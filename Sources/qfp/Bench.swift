@@ -3,6 +3,7 @@ import Foundation
 import QFPCLI
 import QFPDataplane
 import QFPGenerator
+import QFPPlot
 
 /// `qfp bench`: ring, lookup and end-to-end throughput, as a table or one JSON object.
 struct Bench: ParsableCommand {
@@ -62,8 +63,18 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("crypto-sas"), help: "SAs of the crypto part (anti-replay disabled, see the table's note).")
     var cryptoSAs: Int = 1024
 
+    @Option(name: .customLong("sas-sweep"), parsing: .upToNextOption,
+            help: "Also measure inbound, 1 worker, at each of these SA counts (the plot's Mpps against SA count).")
+    var sasSweep: [Int] = []
+
     @Flag(name: .long, help: "Print one JSON object instead of the table.")
     var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Also write the results as SVG charts to this file (docs/plots.md).", valueName: "file.svg"))
+    var plot: String?
+
+    @Option(name: .long, help: ArgumentHelp("DPDK peers' figures of the same session (qfp-peers/1 JSON from Tools/peers-json), drawn beside ours in --plot.", valueName: "file.json"))
+    var peers: String?
 
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be in 1...64, got \(workers)") }
@@ -82,10 +93,17 @@ struct Bench: ParsableCommand {
         guard lookupSizes.allSatisfy({ (1...4_000_000).contains($0) }) else {
             throw ValidationError("--lookup-sizes must each be in 1...4000000")
         }
+        guard sasSweep.allSatisfy({ (1...4_000_000).contains($0) }) else {
+            throw ValidationError("--sas-sweep must each be in 1...4000000")
+        }
+        if peers != nil && plot == nil { throw ValidationError("--peers needs --plot: the peers' figures are only drawn") }
     }
 
     func run() throws {
         QFP.bootstrapLogging()
+        // Read the peers first: a bad file fails before minutes of measuring.
+        let peerFigures: PeerFigures?
+        do { peerFigures = try peers.map(PeerFigures.load(path:)) } catch { throw QFPFailure(error.description) }
         let topology = NUMATopology.current
         var report = BenchReport(topology: topology, workers: workers, securityAssociations: securityAssociations,
                                  packetLength: length, missFraction: unknownPercent / 100)
@@ -118,6 +136,17 @@ struct Bench: ParsableCommand {
                 w.seconds = seconds
                 report.runs.append(try ThroughputRun.run(w, topology: topology))
             }
+        }
+        for size in sasSweep {
+            progress?.say("inbound, 1 worker, \(size) SAs (sweep)")
+            var w = ThroughputWorkload()
+            w.direction = .inbound
+            w.workers = 1
+            w.securityAssociations = size
+            w.missFraction = unknownPercent / 100
+            w.packetLength = length
+            w.seconds = seconds
+            report.sweep.append(try ThroughputRun.run(w, topology: topology))
         }
         if only.contains(.crypto) {
             for transform in [ESPTransform.aesGCM128, .aesCBC128SHA1] {
@@ -168,6 +197,12 @@ struct Bench: ParsableCommand {
         } else {
             print(report.table, terminator: "")
         }
+        if let plot {
+            let figure: Figure
+            do { figure = try BenchPlot.figure(report.plotData, peers: peerFigures) } catch { throw QFPFailure(error.description) }
+            do { try PlotFile.write(figure, to: plot) } catch { throw QFPFailure(error.description) }
+            FileHandle.standardError.write(Data("qfp bench: wrote \(figure.panels.count) chart\(figure.panels.count == 1 ? "" : "s") to \(plot)\n".utf8))
+        }
         if let bad = report.cryptoOnly.first(where: { $0.failures > 0 }) {
             throw ValidationError("crypto-only run \(bad.transform) \(bad.bufferBytes) B: \(bad.failures) operations failed to verify or decrypt")
         }
@@ -179,7 +214,7 @@ struct Bench: ParsableCommand {
         if let bad = report.crypto.first(where: { $0.counters[.forwarded] != $0.counters[.offered] }) {
             throw ValidationError("crypto run \(bad.workload.transform) \(bad.workload.packetLength) B: not every packet decrypted and forwarded")
         }
-        if report.runs.contains(where: { !$0.conserved }) || report.crypto.contains(where: { !$0.conserved }) || report.generator.contains(where: { !$0.loop.conserved })
+        if report.runs.contains(where: { !$0.conserved }) || report.sweep.contains(where: { !$0.conserved }) || report.crypto.contains(where: { !$0.conserved }) || report.generator.contains(where: { !$0.loop.conserved })
             || report.rate.map({ !$0.conserved }) == true {
             throw ValidationError("conservation failed: packets offered != forwarded + punted + consumed + dropped")
         }

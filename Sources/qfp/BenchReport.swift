@@ -18,6 +18,8 @@ struct BenchReport {
     var ring: Ring?
     var lookups: [LookupBenchmark.Result] = []
     var runs: [ThroughputResult] = []
+    /// Inbound, 1 worker, at each `--sas-sweep` count.
+    var sweep: [ThroughputResult] = []
     struct Generator {
         var size: String
         var fill: GeneratorBenchmark.FillResult
@@ -84,11 +86,37 @@ struct BenchReport {
 
     // MARK: Table
 
-    var table: String {
-        var out = runs.isEmpty && lookups.isEmpty && ring == nil && generator.isEmpty && rate == nil && !crypto.isEmpty
-            ? "qfp bench: inbound ESP with real transforms, 1 worker per run, no unknown SPIs\n"
+    /// The first line of the table: what the run measured.
+    var heading: String {
+        runs.isEmpty && lookups.isEmpty && ring == nil && generator.isEmpty && rate == nil && !crypto.isEmpty
+            ? "qfp bench: inbound ESP with real transforms, 1 worker per run, no unknown SPIs"
             : "qfp bench: \(workers) worker\(workers == 1 ? "" : "s"), \(securityAssociations) SAs, "
-                + "\(packetLength)-byte packets, \(format(missFraction * 100, 1))% unknown SPI / no SA\n"
+                + "\(packetLength)-byte packets, \(format(missFraction * 100, 1))% unknown SPI / no SA"
+    }
+
+    /// What the charts of `--plot` draw.
+    var plotData: BenchPlotData {
+        var d = BenchPlotData(title: heading, settings: "\(packetLength)-byte packets, \(format(missFraction * 100, 1))% unknown SPIs")
+        d.throughput = (runs + sweep).map { r in
+            .init(direction: r.workload.direction.rawValue, generation: r.workload.generation.rawValue, workers: r.workload.workers,
+                  securityAssociations: r.workload.securityAssociations, mppsPerWorker: r.mppsTotal / Double(r.workload.workers))
+        }
+        d.lookups = lookups.map { ($0.securityAssociations, $0.nanosecondsPerLookup) }
+        if let ring {
+            d.ring = [("4-byte handles", ring.handles.medianNanosecondsPerElement), ("8-byte words", ring.words.medianNanosecondsPerElement)]
+        }
+        d.crypto = crypto.map { r in
+            let f = Self.figure(r)
+            return .init(transform: Self.name(r.workload.transform), encryptedBytes: f.encryptedLength, mppsPerWorker: f.mpps)
+        }
+        d.cryptoOnly = cryptoOnly.map { .init(transform: Self.name($0.transform), encryptedBytes: $0.bufferBytes, mppsPerWorker: $0.inboundMops) }
+        d.latency = generator.compactMap { g in g.loop.latency.map { ("\(g.size), maximum rate", $0) } }
+        if let r = rate, let l = r.latency { d.latency.append(("64 B at \(format(r.targetPPS / 1e6, 2)) Mpps", l)) }
+        return d
+    }
+
+    var table: String {
+        var out = heading + "\n"
         out += "NUMA: \(topology.isAvailable ? "\(topology.nodeCount) node\(topology.nodeCount == 1 ? "" : "s")" : "not available")"
             + ", CPUs \(topology.allowedCPUs.map(String.init).joined(separator: ","))\n\n"
         var rows: [(String, String)] = []
@@ -112,6 +140,11 @@ struct BenchReport {
             if !r.conserved { value += " CONSERVATION FAILED" }
             let how = w.generation == .rss ? "RSS queues" : "steered across cores"
             rows.append(("\(w.direction.rawValue), \(w.workers) worker\(w.workers == 1 ? "" : "s"), \(how) (CPUs \(r.cpus.map(String.init).joined(separator: ",")))", value))
+        }
+        for r in sweep {
+            var value = "\(format(r.mppsTotal, 2)) Mpps/worker"
+            if !r.conserved { value += " CONSERVATION FAILED" }
+            rows.append(("inbound, 1 worker, \(r.workload.securityAssociations) SAs (sweep, CPU \(r.cpus.map(String.init).joined(separator: ",")))", value))
         }
         for g in generator {
             rows.append(("generator fill, one core, \(g.size) (average \(format(g.fill.averageLength, 0)) B)", "\(format(g.fill.mpps, 2)) Mpps"))
@@ -208,6 +241,16 @@ struct BenchReport {
         var ring_ns_per_element: Double?
         var ring_ns_per_element_8_byte: Double?
         var runs: [Run]
+        struct Sweep: Encodable {
+            var sas: Int
+            var mpps_per_worker: Double
+            var packets_offered: UInt64
+            var packets_forwarded: UInt64
+            var packets_dropped: UInt64
+            var conserved: Bool
+        }
+        /// Inbound, 1 worker, per `--sas-sweep` count (empty without it).
+        var sas_sweep: [Sweep]
         struct Generator: Encodable {
             var size: String
             var fill_mpps_one_core: Double
@@ -278,6 +321,10 @@ struct BenchReport {
                     mpps_per_worker: r.mppsPerWorker, mpps_total: r.mppsTotal, seconds: r.elapsedSeconds,
                     packets_offered: r.counters[.offered], packets_forwarded: r.counters[.forwarded],
                     packets_dropped: r.counters.totalDropped, conserved: r.conserved)
+            },
+            sas_sweep: sweep.map { r in
+                JSON.Sweep(sas: r.workload.securityAssociations, mpps_per_worker: r.mppsTotal, packets_offered: r.counters[.offered],
+                           packets_forwarded: r.counters[.forwarded], packets_dropped: r.counters.totalDropped, conserved: r.conserved)
             },
             generator: generator.map { .init(size: $0.size, fill_mpps_one_core: $0.fill.mpps, fill_average_length: $0.fill.averageLength, loop: $0.loop) },
             generator_sealed_fill: sealedFill.map { .init(transform: Self.name($0.transform), fill_mpps_one_core: $0.fill.mpps,

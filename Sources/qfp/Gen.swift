@@ -115,6 +115,9 @@ struct GenerateCommand: ParsableCommand {
         @Flag(name: .long, help: "Print the status every second until interrupted.")
         var watch = false
 
+        @Option(name: .long, help: ArgumentHelp("Also write per-stream rates and latency percentiles as SVG charts to this file (rewritten each second with --watch).", valueName: "file.svg"))
+        var plot: String?
+
         @Option(name: .long, help: "Control socket path.")
         var socket: String?
 
@@ -124,6 +127,10 @@ struct GenerateCommand: ParsableCommand {
             repeat {
                 let reply = try GenerateCommand.request(socket, .init(operation: .generator, action: .status))
                 if json { GenerateCommand.printJSON(reply.generator) } else { print(reply.text ?? "", terminator: "") }
+                if let plot {
+                    guard let status = reply.generator else { throw QFPFailure("the daemon sent no generator status") }
+                    do { try PlotFile.write(try GeneratorPlot.figure(status), to: plot) } catch { throw QFPFailure(error.description) }
+                }
                 if watch { print(""); stop.wait(seconds: 1) }
             } while watch && !stop.requested
         }

@@ -62,6 +62,61 @@ public struct StreamStatus: Sendable, Codable, Equatable {
         public var buckets: [UInt64]?
         /// Sum of the samples, microseconds (mean × count: the histogram's `_sum`).
         public var sum: Double?
+        /// The percentile distribution, as HdrHistogram prints and plots it: the latency at each
+        /// of its percentile levels, `distributionTicks` steps per half distance to 100 % (0 %,
+        /// 10 %, … 50 %, 55 %, … 90 %, 91.25 % …), up to the level the maximum covers, then 100 %
+        /// (the maximum). What `qfp gen status --plot` draws.
+        public var distribution: [PercentilePoint]?
+
+        /// Latency at one percentile.
+        public struct PercentilePoint: Sendable, Codable, Equatable {
+            /// 0...100.
+            public var percentile: Double
+            /// Microseconds.
+            public var us: Double
+
+            public init(percentile: Double, us: Double) {
+                self.percentile = percentile
+                self.us = us
+            }
+        }
+
+        /// Steps per half distance to 100 % of `distribution` (HdrHistogram's default, 5).
+        public static let distributionTicks = 5
+
+        /// `distribution` of a histogram of nanoseconds, in one pass over its recorded values.
+        ///
+        /// Java HdrHistogram's percentile iterator reports a value once per level it covers (a
+        /// value holding 60 % of the samples is reported at 0 %, 10 % … 60 %). hdrhistogram-swift
+        /// 0.2.0's `percentiles(ticksPerHalfDistance:)` moves to the next value at every step, so
+        /// it skips the levels inside one value and labels the next value with a level it does not
+        /// have; hence this walk. Cost: one pass over the histogram's buckets, one point per level.
+        static func distribution(of h: Histogram<UInt64>) -> [PercentilePoint] {
+            let total = h.totalCount
+            guard total > 0 else { return [] }
+            var points: [PercentilePoint] = []
+            var level = 0.0
+            walk: for v in h.recordedValues() {
+                let covered = 100 * Double(v.totalCountToThisValue) / Double(total)
+                while covered >= level {
+                    // Clamped as `valueAtPercentile` does, so the curve passes through the p50/p99 beside it.
+                    points.append(.init(percentile: level, us: Double(Swift.min(Swift.max(v.value, h.min), h.maxRecorded)) / 1000))
+                    if v.totalCountToThisValue >= total { break walk }
+                    level = nextLevel(after: level)
+                }
+            }
+            points.append(.init(percentile: 100, us: Double(h.max) / 1000))
+            return points
+        }
+
+        /// HdrHistogram's next percentile level: fixed steps within each half distance to 100 %,
+        /// `distributionTicks` of them from 0 % to 50 %, as many again from 50 % to 75 %, and so on.
+        static func nextLevel(after level: Double) -> Double {
+            var halves = 0
+            var ratio = 100 / (100 - level)
+            while ratio >= 2 { ratio /= 2; halves += 1 }
+            return level + 100 / Double(distributionTicks << (halves + 1))
+        }
 
         /// Upper bounds of the latency buckets, microseconds (10 µs … 1 s).
         public static let bucketBounds: [Double] = [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000, 250_000, 1_000_000]
@@ -88,7 +143,8 @@ public struct StreamStatus: Sendable, Codable, Equatable {
                               p99: Double(h.valueAtPercentile(99)) / 1000, p999: Double(h.valueAtPercentile(99.9)) / 1000,
                               max: Double(h.max) / 1000,
                               buckets: Latency.bucketBounds.map { h.count(within: 0...UInt64($0 * 1000)) },
-                              sum: h.mean * Double(h.totalCount) / 1000)
+                              sum: h.mean * Double(h.totalCount) / 1000,
+                              distribution: Latency.distribution(of: h))
         }
     }
 
