@@ -128,9 +128,15 @@ struct GeneratorDaemonTests {
         #expect(tx >= 199_990 && tx <= 200_000, "tx \(tx)")
         let kinds = try #require(stream["kinds"] as? [String: Int])
         #expect((kinds["valid"] ?? 0) + (kinds["unknown-spi"] ?? 0) == tx)
-        // The router counted each unknown SPI under drop 4.
-        let drops = try d.cli("show platform hardware qfp active feature ipsec datapath drops | json").stdout
-        #expect(drops.contains("\(kinds["unknown-spi"] ?? -1)"))
+        // The router counted each unknown SPI under drop 4 (the last bursts may still be in the
+        // workers' rings when --wait returns: poll briefly).
+        var drops = ""
+        for _ in 0..<100 {
+            drops = try d.cli("show platform hardware qfp active feature ipsec datapath drops | json").stdout
+            if drops.contains("\(kinds["unknown-spi"] ?? -1)") { break }
+            usleep(100_000)
+        }
+        #expect(drops.contains("\(kinds["unknown-spi"] ?? -1)"), "\(drops)")
         // Streams stopped once done.
         #expect(try gen(d, ["status"]).stdout.hasPrefix("Generator: 0 streams"))
     }

@@ -1,4 +1,7 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The control plane's handle on the data plane: installs, rekeys and deletes SAs, replaces the
 /// policy database, and collects punted records — all through each worker's command ring.
@@ -52,8 +55,9 @@ public final class DataplaneControl: @unchecked Sendable {
     let node: Int
     let state: Mutex<State>
 
-    /// How long a submit waits for room in a running worker's command ring.
-    public var ringWaitNanoseconds: UInt64 = 5_000_000_000
+    /// How long a submit waits for room in a running worker's command ring (a worker that
+    /// drains nothing for this long is stuck, not slow: 30 s covers a heavily loaded machine).
+    public var ringWaitNanoseconds: UInt64 = 30_000_000_000
 
     init(links: [WorkerLink], steering: Steering, outbound: OutboundSAArena, bindingCapacity: Int, node: Int) {
         self.links = links
@@ -128,9 +132,18 @@ public final class DataplaneControl: @unchecked Sendable {
         if !ring.enqueue(c) {
             guard s.workersRunning else { throw .commandRingFull(worker: worker) }
             let deadline = MonotonicClock.nanoseconds() &+ ringWaitNanoseconds
+            var tries = 0
             while !ring.enqueue(c) {
                 if MonotonicClock.nanoseconds() > deadline { throw .commandRingFull(worker: worker) }
-                CPU.yield()
+                // Yield first; then sleep, so that a worker sharing this CPU (2 vCPUs, pinned
+                // threads, a loaded machine) surely runs and drains its ring.
+                tries += 1
+                if tries < 1000 {
+                    CPU.yield()
+                } else {
+                    var ts = timespec(tv_sec: 0, tv_nsec: 100_000)
+                    nanosleep(&ts, nil)
+                }
             }
         }
         s.sentEpoch[worker] = c.epoch
