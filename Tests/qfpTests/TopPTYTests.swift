@@ -2,108 +2,9 @@ import Foundation
 import Glibc
 import Testing
 
-/// `qfp top` on a pseudo-terminal opened by the test: its bytes, and the pty's settings after.
-final class TopOnPTY {
-    let master: Int32
-    let slave: Int32
-    let process = Process()
-    var seen = [UInt8]()
-    /// Everything read from the pty.
-    var transcript = [UInt8]()
-    /// The slave's settings before `qfp top` started.
-    var before = termios()
-
-    init(socket: String, arguments: [String] = []) throws {
-        var m: Int32 = -1, s: Int32 = -1
-        var size = winsize(ws_row: 40, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
-        guard openpty(&m, &s, nil, nil, &size) == 0 else { throw Daemon.DaemonError(description: "openpty failed") }
-        master = m
-        slave = s
-        tcgetattr(slave, &before)
-        process.executableURL = qfpBinary()
-        process.arguments = ["top", "--socket", socket] + arguments
-        let tty = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
-        process.standardInput = tty
-        process.standardOutput = tty
-        process.standardError = tty
-        try process.run()
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        close(master)
-        close(slave)
-    }
-
-    func type(_ bytes: [UInt8]) {
-        _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
-    }
-
-    /// Reads until `text` appears after what earlier waits consumed (bounded by 20 s).
-    @discardableResult
-    func wait(for text: String) -> String? {
-        let needle = Array(text.utf8)
-        let deadline = Date().addingTimeInterval(20)
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while Date() < deadline {
-            if let range = seen.firstRange(of: needle) {
-                let upTo = Array(seen[..<range.upperBound])
-                seen.removeSubrange(..<range.upperBound)
-                return String(decoding: upTo, as: UTF8.self)
-            }
-            var fds = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-            guard poll(&fds, 1, 100) > 0 else { continue }
-            let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            seen += buffer[..<n]
-            transcript += buffer[..<n]
-        }
-        return nil
-    }
-
-    /// Waits (bounded) for the process to end.
-    func waitForExit() -> Bool {
-        let deadline = Date().addingTimeInterval(20)
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while process.isRunning && Date() < deadline {
-            // Keeps draining the pty, so a write blocked on a full pty cannot hang it.
-            var fds = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-            guard poll(&fds, 1, 50) > 0 else { continue }
-            let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
-            if n > 0 {
-                seen += buffer[..<n]
-                transcript += buffer[..<n]
-            }
-        }
-        if process.isRunning { return false }
-        process.waitUntilExit()
-        // What it wrote last, still in the pty.
-        var fds = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-        while poll(&fds, 1, 0) > 0 {
-            let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            seen += buffer[..<n]
-            transcript += buffer[..<n]
-        }
-        return true
-    }
-
-    /// Whether the pty's settings are those found before `qfp top` started.
-    var restored: Bool {
-        var now = termios()
-        tcgetattr(slave, &now)
-        return now.c_iflag == before.c_iflag && now.c_oflag == before.c_oflag && now.c_lflag == before.c_lflag
-            && now.c_cflag == before.c_cflag
-            && withUnsafeBytes(of: now.c_cc) { a in withUnsafeBytes(of: before.c_cc) { b in a.elementsEqual(b) } }
-    }
-
-    /// Whether the slave is in raw mode now (no ICANON, no ECHO).
-    var raw: Bool {
-        var now = termios()
-        tcgetattr(slave, &now)
-        return now.c_lflag & tcflag_t(ICANON | ECHO) == 0
-    }
+/// `qfp top` on a pseudo-terminal opened by the test (100 × 40).
+func topOnPTY(socket: String, arguments: [String] = []) throws -> QFPOnPTY {
+    try QFPOnPTY(["top", "--socket", socket] + arguments, rows: 40, columns: 100)
 }
 
 @Suite("qfp top on a pseudo-terminal")
@@ -114,7 +15,7 @@ struct TopPTYTests {
     func resizeAndCtrlC() throws {
         let d = try Daemon()
         // One refresh an hour: after the first frame, only the resize can redraw.
-        let t = try TopOnPTY(socket: d.socket, arguments: ["--interval", "3600"])
+        let t = try topOnPTY(socket: d.socket, arguments: ["--interval", "3600"])
         let first = try #require(t.wait(for: "qfp top - qfp-asr1k  up "))
         #expect(first.hasPrefix("\u{1B}[?1049h\u{1B}[?25l\u{1B}[H"))
         #expect(t.wait(for: Self.footer + "\u{1B}[K\u{1B}[J") != nil)
@@ -136,7 +37,7 @@ struct TopPTYTests {
     @Test("SIGTERM: the screen and the terminal are put back, then the signal ends it")
     func sigterm() throws {
         let d = try Daemon()
-        let t = try TopOnPTY(socket: d.socket)
+        let t = try topOnPTY(socket: d.socket)
         #expect(t.wait(for: Self.footer) != nil)
         #expect(t.raw)
         kill(t.process.processIdentifier, SIGTERM)
@@ -149,7 +50,7 @@ struct TopPTYTests {
     @Test("the daemon going away: the terminal is put back and the error is one line")
     func daemonGone() throws {
         let d = try Daemon()
-        let t = try TopOnPTY(socket: d.socket, arguments: ["--interval", "0.2"])
+        let t = try topOnPTY(socket: d.socket, arguments: ["--interval", "0.2"])
         #expect(t.wait(for: Self.footer) != nil)
         _ = d.stop()
         #expect(t.waitForExit())
