@@ -93,6 +93,49 @@ struct IKECommandTests {
         #expect(session.execute("show crypto isakmp sa").output.contains("IPv4 Crypto ISAKMP SA") && !session.execute("show crypto isakmp sa").output.contains("QM_IDLE"))
         let detail = session.execute("show crypto ikev2 sa detail").output
         #expect(detail.contains("DPD configured for 10 seconds, retry 3"), "\(detail)")
+        // No IKEv2 policy: qfp's default transforms.
+        #expect(out.contains("      Encr: AES-CBC, keysize: 256, PRF: SHA256, Hash: SHA256, DH Grp:14,"), "\(out)")
+        withExtendedLifetime(endpoint) {}
+    }
+
+    @Test("show crypto ikev2 sa prints the transforms of the IKEv2 policy's proposal matching the local address",
+          arguments: [("aes-gcm-256", "sha512", "", "19", "Encr: AES-GCM, keysize: 256, PRF: SHA512, Hash: None, DH Grp:19,"),
+                      ("aes-cbc-128 aes-cbc-256", "sha1", " integrity sha1\n", "16", "Encr: AES-CBC, keysize: 128, PRF: SHA1, Hash: SHA96, DH Grp:16,")])
+    func ikev2Proposal(encryption: String, prf: String, integrity: String, group: String, expected: String) throws {
+        let text = RecoveryMatrixConfigurations.text(.staticMap, recovery: false).replacingOccurrences(
+            of: "crypto ipsec transform-set TS", with: """
+            crypto ikev2 proposal OTHER
+             encryption 3des
+             integrity md5
+             group 2
+            !
+            crypto ikev2 proposal PROP
+             encryption \(encryption)
+            \(integrity) prf \(prf)
+             group \(group)
+            !
+            crypto ikev2 policy ELSEWHERE
+             proposal OTHER
+             match address local 192.0.2.99
+            !
+            crypto ikev2 policy POL
+             proposal PROP
+             match address local 192.0.2.1
+            !
+            crypto ikev2 profile IKEV2
+             match identity remote address 198.51.100.7 255.255.255.255
+             authentication remote pre-share
+             authentication local pre-share
+            !
+            crypto ipsec transform-set TS
+            """)
+        let r = try TestRouter(configuration: text)
+        let endpoint = AnsweringPeer()
+        r.controlPlane.ike.peers = endpoint
+        r.controlPlane.ike.peerInitiates(from: peer, to: router, version: .ikev2, createsIKESA: true, peerInboundSPI: 0x7000_0002)
+        run(r, seconds: 1)
+        let out = CLISession(controlPlane: r.controlPlane, interactive: false).execute("show crypto ikev2 sa").output
+        #expect(out.contains("      " + expected), "\(out)")
         withExtendedLifetime(endpoint) {}
     }
 

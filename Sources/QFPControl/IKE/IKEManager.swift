@@ -775,6 +775,7 @@ public final class IKEManager: @unchecked Sendable {
         var s = IKEModelSnapshot()
         s.counters = counters
         var sessionID = 1
+        let configuration = current.configuration
         for session in sessions.values.sorted(by: { $0.address < $1.address }) {
             guard let ike = session.ike else { continue }
             let source = ike.routerInitiated ? ike.local : ike.remote
@@ -783,10 +784,11 @@ public final class IKEManager: @unchecked Sendable {
                 s.isakmp.append(ISAKMPSASnapshot(destination: destination.description, source: source.description,
                                                  state: ike.state, connectionID: ike.connectionID))
             } else {
+                let t = IKEv2Transforms(configuration: configuration, local: ike.local)
                 s.ikev2.append(IKEv2SASnapshot(
                     tunnelID: sessionID, localAddress: ike.local.description, remoteAddress: ike.remote.description,
-                    status: ike.established ? "READY" : "IN-NEG", encryption: "AES-CBC", keySize: 256, prf: "SHA256",
-                    hash: "SHA256", dhGroup: 14, lifetimeSeconds: ike.lifetimeSeconds,
+                    status: ike.established ? "READY" : "IN-NEG", encryption: t.encryption, keySize: t.keySize, prf: t.prf,
+                    hash: t.hash, dhGroup: t.group, lifetimeSeconds: ike.lifetimeSeconds,
                     activeSeconds: (now &- ike.createdAt) / 1_000_000_000, sessionID: sessionID,
                     localSPI: ike.routerInitiated ? ike.initiatorSPI : ike.responderSPI,
                     remoteSPI: ike.routerInitiated ? ike.responderSPI : ike.initiatorSPI,
