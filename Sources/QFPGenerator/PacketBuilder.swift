@@ -64,14 +64,9 @@ public enum PacketBuilder {
         inner: [UInt8], mode: IPsecMode = .tunnel, transportProtocol: UInt8 = 17,
         udp: Bool = false, udpSourcePort: UInt16 = 4500, trailer custom: [UInt8]? = nil
     ) -> [UInt8] {
-        let nextHeader: UInt8 = mode == .tunnel ? ((inner.first ?? 0x45) >> 4 == 6 ? 41 : 4) : transportProtocol
-        var esp = [UInt8](repeating: 0, count: ESPHeader.length)
-        esp.withUnsafeMutableBytes { ESPHeader.write(to: $0.baseAddress!, spi: spi, sequenceNumber: sequence) }
-        esp += inner
-        esp += custom ?? trailer(payloadLength: inner.count, nextHeader: nextHeader)
-        if udp { esp = udpDatagram(sourcePort: udpSourcePort, destinationPort: UDPHeader.natTraversalPort, payload: esp) }
-        return ip(source: source, destination: destination,
-                  protocolNumber: udp ? IPv4Header.protocolNumberUDP : IPv4Header.protocolNumberESP, payload: esp)
+        espPacket(source: source, destination: destination, spi: spi, sequence: sequence, inner: inner,
+                  transform: .null, sealedWith: nil, mode: mode, transportProtocol: transportProtocol,
+                  udp: udp, udpSourcePort: udpSourcePort, trailer: custom)
     }
 
     /// An ESP packet protected with `transform` and `keys` (through QFPCrypto's
@@ -79,14 +74,28 @@ public enum PacketBuilder {
     /// and trailer (padded to the transform's block), ICV. GCM's explicit IV is 0 ‖ `sequence`.
     /// `trailer` replaces the default padding, pad length and next header (to build broken
     /// packets; it must keep the payload a whole number of cipher blocks for CBC).
-    /// Throws when the key lengths do not fit the transform. With `seal: false` the packet is
-    /// left in clear, IV and ICV zero, ready for a context's `seal` (generator templates).
+    /// Throws when the key lengths do not fit the transform.
     public static func protectedESP(
         source: IPAddress, destination: IPAddress, spi: UInt32, sequence: UInt32,
         inner: [UInt8], transform: ESPTransform, keys: ESPKeys, mode: IPsecMode = .tunnel,
         transportProtocol: UInt8 = 17, udp: Bool = false, udpSourcePort: UInt16 = 4500,
-        trailer custom: [UInt8]? = nil, seal: Bool = true
+        trailer custom: [UInt8]? = nil
     ) throws(DataplaneError) -> [UInt8] {
+        let provider = SwiftCryptoProvider()
+        let context = transform == .null ? nil : try provider.makeContext(transform: transform, keys: keys)
+        defer { if let context { provider.releaseContext(context) } }
+        return espPacket(source: source, destination: destination, spi: spi, sequence: sequence, inner: inner,
+                         transform: transform, sealedWith: context, mode: mode, transportProtocol: transportProtocol,
+                         udp: udp, udpSourcePort: udpSourcePort, trailer: custom)
+    }
+
+    /// The packet of `protectedESP`, sealed with `context`, or with `context` nil left in clear
+    /// with IV and ICV zero, ready for a context's `seal` (generator templates).
+    static func espPacket(
+        source: IPAddress, destination: IPAddress, spi: UInt32, sequence: UInt32,
+        inner: [UInt8], transform: ESPTransform, sealedWith context: ESPCryptoContext?, mode: IPsecMode = .tunnel,
+        transportProtocol: UInt8 = 17, udp: Bool = false, udpSourcePort: UInt16 = 4500, trailer custom: [UInt8]? = nil
+    ) -> [UInt8] {
         let nextHeader: UInt8 = mode == .tunnel ? ((inner.first ?? 0x45) >> 4 == 6 ? 41 : 4) : transportProtocol
         let payloadStart = ESPHeader.length + transform.ivLength
         var esp = [UInt8](repeating: 0, count: payloadStart)
@@ -95,10 +104,7 @@ public enum PacketBuilder {
         esp += custom ?? trailer(payloadLength: inner.count, nextHeader: nextHeader, blockSize: transform.blockSize)
         let icvStart = esp.count
         esp += [UInt8](repeating: 0, count: transform.icvLength)
-        if transform != .null && seal {
-            let provider = SwiftCryptoProvider()
-            let context = try provider.makeContext(transform: transform, keys: keys)
-            defer { provider.releaseContext(context) }
+        if let context {
             esp.withUnsafeMutableBytes {
                 context.seal(packet: $0.baseAddress!, espStart: 0, payloadStart: payloadStart, icvStart: icvStart)
             }

@@ -47,11 +47,6 @@ public final class EgressTable: @unchecked Sendable {
     ///   - routes: prefixes that lead out of a port.
     ///   - interfaces: each port's input-interface index, by position.
     public init(localAddresses: [(IPAddress, Int)] = [], routes: [Route] = [], interfaces: [UInt16] = []) {
-        func mask(_ bits: Int) -> (UInt64, UInt64) {
-            let high: UInt64 = bits >= 64 ? ~0 : (bits == 0 ? 0 : ~0 << (64 - bits))
-            let low: UInt64 = bits <= 64 ? 0 : (bits >= 128 ? ~0 : ~0 << (128 - bits))
-            return (high, low)
-        }
         localCount = localAddresses.count
         locals = .allocate(capacity: max(1, localCount))
         for (i, (a, port)) in localAddresses.enumerated() {
@@ -65,8 +60,8 @@ public final class EgressTable: @unchecked Sendable {
         routeCount = sorted.count
         self.routes = .allocate(capacity: max(1, routeCount))
         for (i, r) in sorted.enumerated() {
-            let (mh, ml) = mask(r.prefix.address.isIPv4 ? 96 + r.prefix.length : r.prefix.length)
-            self.routes[i] = Entry(high: r.prefix.address.high, low: r.prefix.address.low, maskHigh: mh, maskLow: ml, port: r.port)
+            let mask = IPAddress(high: ~0, low: ~0).masked(toPrefix: r.prefix.address.isIPv4 ? 96 + r.prefix.length : r.prefix.length)
+            self.routes[i] = Entry(high: r.prefix.address.high, low: r.prefix.address.low, maskHigh: mask.high, maskLow: mask.low, port: r.port)
         }
         byInterface = .allocate(capacity: 65536)
         byInterface.initialize(repeating: -1, count: 65536)

@@ -6,47 +6,6 @@ import Testing
 /// the router's drop tables compared with `qfp replay` and `show interfaces` per interface.
 /// In the LivePortTests suite, so it runs alone with the other wall-clock tests (Tools/test).
 extension LivePortTests {
-    /// Two veth pairs, `a` (GigabitEthernet1, outside) and `b` (GigabitEthernet2, inside), each
-    /// with its router end in the router namespace and its other end in the sender namespace.
-    final class TwoWires {
-        let ip: String
-        let router: String, sender: String
-        let routerA: String, senderA: String, routerB: String, senderB: String
-
-        init(ip: String) throws {
-            self.ip = ip
-            let tag = "\(getpid() % 100_000)"
-            router = "qfp-test-\(tag)-r2"
-            sender = "qfp-test-\(tag)-s2"
-            routerA = "qfpr\(tag)a"; senderA = "qfps\(tag)a"
-            routerB = "qfpr\(tag)b"; senderB = "qfps\(tag)b"
-            remove()
-            try step(["netns", "add", router])
-            try step(["netns", "add", sender])
-            for (r, s) in [(routerA, senderA), (routerB, senderB)] {
-                try step(["link", "add", r, "netns", router, "type", "veth", "peer", "name", s, "netns", sender])
-                for (ns, device) in [(router, r), (sender, s)] {
-                    try step(["netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.\(device).disable_ipv6=1"])
-                    try step(["netns", "exec", ns, "ip", "link", "set", device, "up"])
-                }
-            }
-        }
-
-        func step(_ arguments: [String]) throws {
-            let r = try LivePortTests.run(ip, arguments)
-            guard r.status == 0 else { throw WireError(description: "ip \(arguments.joined(separator: " ")): exit \(r.status): \(r.stderr)") }
-        }
-
-        func remove() {
-            for ns in [router, sender] { _ = try? LivePortTests.run(ip, ["netns", "delete", ns]) }
-        }
-
-        func received(_ device: String) throws -> Int {
-            let r = try LivePortTests.run(ip, ["netns", "exec", sender, "cat", "/sys/class/net/\(device)/statistics/rx_packets"])
-            return Int(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
-        }
-    }
-
     /// The embedded default router with GigabitEthernet1 and 2 mapped to `outside` and `inside`.
     static func configuration(outside: String, inside: String) throws -> String {
         let text = try runQFP(["run", "--show-default-config"]).stdout
@@ -81,10 +40,11 @@ extension LivePortTests {
                 || ((clearReplay["statistics_drop"] as? [String: Any])?["global_drop_stats"] as? [String: Any])?.isEmpty == true,
                 "the clear capture drops nothing: \(clearReplay)")
 
-        let wires = try TwoWires(ip: ip)
+        // Two veth pairs: `a` for GigabitEthernet1 (outside), `b` for GigabitEthernet2 (inside).
+        let wires = try Wire(ip: ip, pairs: ["a", "b"], namespaces: ("r2", "s2"))
         defer { wires.remove() }
         let configPath = directory + "/two-ports.cfg"
-        try Self.configuration(outside: wires.routerA, inside: wires.routerB).write(toFile: configPath, atomically: true, encoding: .utf8)
+        try Self.configuration(outside: wires.routerDevices[0], inside: wires.routerDevices[1]).write(toFile: configPath, atomically: true, encoding: .utf8)
 
         let socket = directory + "/qfp.sock"
         let daemon = Process()
@@ -117,11 +77,11 @@ extension LivePortTests {
             return
         }
         let running = try runQFP(["cli", "--socket", socket, "show running-config"]).stdout
-        #expect(running.contains(" description outside\n ip address 192.0.2.1 255.255.255.0\n crypto map OUTSIDE\n qfp port linux \(wires.routerA)\n"))
+        #expect(running.contains(" description outside\n ip address 192.0.2.1 255.255.255.0\n crypto map OUTSIDE\n qfp port linux \(wires.routerDevices[0])\n"))
 
-        let a = try Self.run(ip, ["netns", "exec", wires.sender, tcpreplay, "-i", wires.senderA, "--topspeed", esp])
+        let a = try Self.run(ip, ["netns", "exec", wires.sender, tcpreplay, "-i", wires.senderDevices[0], "--topspeed", esp])
         #expect(a.status == 0, "tcpreplay: \(a.stdout) \(a.stderr)")
-        let b = try Self.run(ip, ["netns", "exec", wires.sender, tcpreplay, "-i", wires.senderB, "--pps", "500", clear])
+        let b = try Self.run(ip, ["netns", "exec", wires.sender, tcpreplay, "-i", wires.senderDevices[1], "--pps", "500", clear])
         #expect(b.status == 0, "tcpreplay: \(b.stdout) \(b.stderr)")
 
         func counters(_ interface: String) throws -> [String: Any] {
@@ -151,8 +111,8 @@ extension LivePortTests {
         // ones by the interface of their destination (10.1.0.0/16, Gi2).
         #expect(gi1["packetsOutput"] as? Int == 10, "\(gi1)")
         #expect(gi2["packetsOutput"] as? Int == forwarded, "\(gi2)")
-        #expect(try wires.received(wires.senderA) == 10)
-        #expect(try wires.received(wires.senderB) == forwarded)
+        #expect(try wires.received(wires.senderDevices[0]) == 10)
+        #expect(try wires.received(wires.senderDevices[1]) == forwarded)
 
         // The layout itself, and clear counters with its [confirm] answered.
         let text = try runQFP(["cli", "--socket", socket, "show interfaces GigabitEthernet2"]).stdout
@@ -165,8 +125,8 @@ extension LivePortTests {
 
         let text2 = stop()
         #expect(daemon.terminationStatus == 0, "\(text2)")
-        #expect(text2.contains("port \(wires.routerA) stopped: rx \(records) frames"), "\(text2)")
-        #expect(text2.contains("port \(wires.routerB) stopped: rx 10 frames (10 IP, 0 not IP), tx \(forwarded)"), "\(text2)")
+        #expect(text2.contains("port \(wires.routerDevices[0]) stopped: rx \(records) frames"), "\(text2)")
+        #expect(text2.contains("port \(wires.routerDevices[1]) stopped: rx 10 frames (10 IP, 0 not IP), tx \(forwarded)"), "\(text2)")
     }
 
     @Test("A mapped device that does not exist: exit 1, naming the configuration file, the interface and the device")

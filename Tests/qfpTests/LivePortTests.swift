@@ -28,28 +28,35 @@ struct LivePortTests {
         try runProgram(executable, arguments)
     }
 
-    /// Two namespaces joined by a veth pair, IPv6 off on both ends (no router solicitations or
-    /// MLD reports of the host's own), no addresses (no ARP): the only frames on the wire are
-    /// the capture's and the router's. Removed by `remove()`, which the test defers.
+    /// Two namespaces joined by veth pairs (one per name in `pairs`), IPv6 off on every end (no
+    /// router solicitations or MLD reports of the host's own), no addresses (no ARP): the only
+    /// frames on the wire are the capture's and the router's. Removed by `remove()`, which the
+    /// test defers.
     final class Wire {
         let ip: String
         let router: String, sender: String
-        let routerDevice: String, senderDevice: String
+        /// The router's and the sender's ends, by pair.
+        let routerDevices: [String], senderDevices: [String]
+        var routerDevice: String { routerDevices[0] }
+        var senderDevice: String { senderDevices[0] }
 
-        init(ip: String) throws {
+        /// `namespaces` tells the namespace names apart from another test's wires.
+        init(ip: String, pairs: [String] = [""], namespaces: (router: String, sender: String) = ("router", "sender")) throws {
             self.ip = ip
             let tag = "\(getpid() % 100_000)"
-            router = "qfp-test-\(tag)-router"
-            sender = "qfp-test-\(tag)-sender"
-            routerDevice = "qfpr\(tag)"
-            senderDevice = "qfps\(tag)"
+            router = "qfp-test-\(tag)-\(namespaces.router)"
+            sender = "qfp-test-\(tag)-\(namespaces.sender)"
+            routerDevices = pairs.map { "qfpr\(tag)\($0)" }
+            senderDevices = pairs.map { "qfps\(tag)\($0)" }
             remove()
             try step(["netns", "add", router])
             try step(["netns", "add", sender])
-            try step(["link", "add", routerDevice, "netns", router, "type", "veth", "peer", "name", senderDevice, "netns", sender])
-            for (ns, device) in [(router, routerDevice), (sender, senderDevice)] {
-                try step(["netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.\(device).disable_ipv6=1"])
-                try step(["netns", "exec", ns, "ip", "link", "set", device, "up"])
+            for (r, s) in zip(routerDevices, senderDevices) {
+                try step(["link", "add", r, "netns", router, "type", "veth", "peer", "name", s, "netns", sender])
+                for (ns, device) in [(router, r), (sender, s)] {
+                    try step(["netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.\(device).disable_ipv6=1"])
+                    try step(["netns", "exec", ns, "ip", "link", "set", device, "up"])
+                }
             }
         }
 
@@ -58,16 +65,19 @@ struct LivePortTests {
             guard r.status == 0 else { throw WireError(description: "ip \(arguments.joined(separator: " ")): exit \(r.status): \(r.stderr)") }
         }
 
-        /// Deleting a namespace deletes the veth end inside it, and with it the other end.
+        /// Deleting a namespace deletes the veth ends inside it, and with them the other ends.
         func remove() {
             for ns in [router, sender] { _ = try? LivePortTests.run(ip, ["netns", "delete", ns]) }
         }
 
-        /// Frames the sender's end received: what the router sent out of its port.
-        func senderReceived() throws -> Int {
-            let r = try LivePortTests.run(ip, ["netns", "exec", sender, "cat", "/sys/class/net/\(senderDevice)/statistics/rx_packets"])
+        /// Frames the sender's end `device` received: what the router sent out of that port.
+        func received(_ device: String) throws -> Int {
+            let r = try LivePortTests.run(ip, ["netns", "exec", sender, "cat", "/sys/class/net/\(device)/statistics/rx_packets"])
             return Int(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
         }
+
+        /// Frames the sender's end received: what the router sent out of its port.
+        func senderReceived() throws -> Int { try received(senderDevice) }
     }
 
     /// `qfp run --port` inside the wire's router namespace, on a private control socket (a path:

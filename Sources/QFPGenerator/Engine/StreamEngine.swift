@@ -283,14 +283,10 @@ struct StreamEngine: @unchecked Sendable {
             u[4] = UInt8(inner >> 8); u[5] = UInt8(truncatingIfNeeded: inner); u[6] = 0; u[7] = 0
             innerBytes = u
         }
-        guard transform != .null else {
-            return PacketBuilder.esp(source: peer.address, destination: peer.router, spi: 0, sequence: 0, inner: innerBytes,
-                                     mode: mode, transportProtocol: 17, udp: udp)
-        }
-        // Unsealed, so no keys are needed here (the keys' lengths were checked by the contexts).
-        return (try? PacketBuilder.protectedESP(source: peer.address, destination: peer.router, spi: 0, sequence: 0,
-                                                inner: innerBytes, transform: transform, keys: .none, mode: mode,
-                                                transportProtocol: 17, udp: udp, seal: false)) ?? []
+        // Left in clear: with a real transform each copy is sealed with its SA's context when sent.
+        return PacketBuilder.espPacket(source: peer.address, destination: peer.router, spi: 0, sequence: 0,
+                                       inner: innerBytes, transform: transform, sealedWith: nil, mode: mode,
+                                       transportProtocol: 17, udp: udp)
     }
 
     // MARK: Hot path
