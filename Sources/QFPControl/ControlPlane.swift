@@ -26,6 +26,7 @@ public final class ControlPlane: Sendable {
     /// Control-clock time the control plane started (for uptimes).
     public let bootTime: UInt64
     let clears = Mutex<(global: Double?, feature: Double?)>((nil, nil))
+    let appliedObservers = Mutex<[@Sendable (RouterConfiguration) -> Void]>([])
 
     /// `flashRoot` is the directory behind `bootflash:` (`FlashFileSystem.defaultRoot` when nil).
     public init(router: Router, clock: any ControlClock, wallClock: any WallClock, flashRoot: URL? = nil) {
@@ -61,6 +62,13 @@ public final class ControlPlane: Sendable {
         try router.apply(configuration)
         syslog.apply(configuration.control)
         eem.apply(configuration.control.applets)
+        for observer in appliedObservers.withLock({ $0 }) { observer(configuration) }
+    }
+
+    /// Calls `observer` with every configuration applied from now on, after the router took it
+    /// (on the applying thread). The daemon's live ports rebuild their egress table this way.
+    public func onConfigurationApplied(_ observer: @escaping @Sendable (RouterConfiguration) -> Void) {
+        appliedObservers.withLock { $0.append(observer) }
     }
 
     /// Hands the workers' punts to the IKE model and runs its timers (the daemon's control

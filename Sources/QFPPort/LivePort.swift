@@ -84,7 +84,7 @@ public final class LivePort: @unchecked Sendable {
                       topology: NUMATopology = .current) throws(DataplaneError) {
         precondition(thread == nil, "port \(configuration.device) was already started")
         thread = try PortGroup.startThread(
-            ports: [self], egress: EgressTable(interfaces: [configuration.inputInterface]), pipeline: pipeline,
+            ports: [self], egress: EgressPublication(EgressTable(interfaces: [configuration.inputInterface])), pipeline: pipeline,
             source: source, stop: stopFlag, scratch: scratch, cpu: cpu ?? configuration.cpu, topology: topology)
     }
 

@@ -12,7 +12,7 @@ import QFPDataplane
 public final class PortGroup: @unchecked Sendable {
     /// The ports, in the order `egress` numbers them.
     public let ports: [LivePort]
-    let egress: EgressTable
+    let egress: EgressPublication
     private var thread: PinnedThread?
     private let stopFlag = StopFlag()
     private let scratch: UnsafeMutableRawPointer
@@ -20,7 +20,7 @@ public final class PortGroup: @unchecked Sendable {
     public init(ports: [LivePort], egress: EgressTable) {
         precondition(!ports.isEmpty && ports.count <= 64, "a port group has 1 to 64 ports")
         self.ports = ports
-        self.egress = egress
+        self.egress = EgressPublication(egress)
         scratch = UnsafeMutableRawPointer.allocate(byteCount: PacketBuffer.size + 64, alignment: 64)
     }
 
@@ -31,6 +31,13 @@ public final class PortGroup: @unchecked Sendable {
         precondition(thread == nil, "the port group was already started")
         thread = try Self.startThread(ports: ports, egress: egress, pipeline: pipeline, source: source, stop: stopFlag,
                                       scratch: scratch, cpu: cpu, topology: topology)
+    }
+
+    /// Replaces the egress table (after a configuration change: routes, addresses, `shutdown`).
+    /// The port thread takes it at its next loop, without a lock; packets already being sent
+    /// finish by the old one. Any thread.
+    public func update(egress table: EgressTable) {
+        egress.publish(table)
     }
 
     /// Stops the thread after a last pass over the receive rings and the transmit rings. The
@@ -47,7 +54,7 @@ public final class PortGroup: @unchecked Sendable {
     }
 
     /// The thread of one port (`LivePort.start`) or of a group.
-    static func startThread(ports: [LivePort], egress: EgressTable, pipeline: Pipeline, source: PacketSource,
+    static func startThread(ports: [LivePort], egress: EgressPublication, pipeline: Pipeline, source: PacketSource,
                             stop: StopFlag, scratch: UnsafeMutableRawPointer, cpu: Int?,
                             topology: NUMATopology) throws(DataplaneError) -> PinnedThread {
         var transmit: [(sent: SPSCRing<PacketHandle>, completed: SPSCRing<PacketHandle>)] = []

@@ -48,14 +48,18 @@ struct PortSide {
 /// The port thread's state and loop: owned by that thread alone. One thread serves every port
 /// round-robin: it walks each port's receive ring into one `PacketSource`, and drains the
 /// workers' transmit rings (each has a single consumer, so one thread must serve them all),
-/// sending each packet out of the port `egress` picks.
+/// sending each packet out of the port `egress` picks. A port whose interface is shut down
+/// takes nothing in and sends nothing out.
 struct PortLoop: @unchecked Sendable {
     var source: PacketSource
     let sides: UnsafeMutablePointer<PortSide>
     let sideCount: Int
     /// The sockets, for `poll(2)` when idle.
     let fds: UnsafeMutablePointer<Int32>
-    let egress: EgressTable
+    /// The table in use, and its generation in `publication` (looked at once per loop).
+    var egress: EgressTable
+    var egressGeneration: UInt64 = 0
+    let publication: EgressPublication
     let directory: BufferDirectory
     let clock: CoarseClock
     let stop: StopFlag
@@ -74,7 +78,7 @@ struct PortLoop: @unchecked Sendable {
     static let ethernetHeaderLength = 14
 
     /// A loop over several ports (`sides`, in port order; `egress` numbers them the same way).
-    init(source: PacketSource, sides: [PortSide], egress: EgressTable, directory: BufferDirectory, clock: CoarseClock,
+    init(source: PacketSource, sides: [PortSide], egress: EgressPublication, directory: BufferDirectory, clock: CoarseClock,
          stop: StopFlag, transmit: [(sent: SPSCRing<PacketHandle>, completed: SPSCRing<PacketHandle>)], burst: Int,
          scratch: UnsafeMutableRawPointer) {
         precondition(!sides.isEmpty, "a port loop needs a port")
@@ -84,7 +88,10 @@ struct PortLoop: @unchecked Sendable {
         self.sides.initialize(from: sides, count: sides.count)
         fds = .allocate(capacity: sides.count)
         for (i, side) in sides.enumerated() { fds[i] = side.fd }
-        self.egress = egress
+        publication = egress
+        let first = egress.current(after: 0)!
+        self.egress = first.table
+        egressGeneration = first.generation
         self.directory = directory
         self.clock = clock
         self.stop = stop
@@ -103,7 +110,7 @@ struct PortLoop: @unchecked Sendable {
          scratch: UnsafeMutableRawPointer) {
         let side = PortSide(fd: fd, ringBase: ringBase, blockSize: blockSize, blockCount: blockCount, statistics: statistics,
                             inputInterface: inputInterface, source: sourceAddress, destination: destination)
-        self.init(source: source, sides: [side], egress: EgressTable(interfaces: [inputInterface]), directory: directory,
+        self.init(source: source, sides: [side], egress: EgressPublication(EgressTable(interfaces: [inputInterface])), directory: directory,
                   clock: clock, stop: stop, transmit: transmit, burst: burst, scratch: scratch)
     }
 
@@ -111,6 +118,7 @@ struct PortLoop: @unchecked Sendable {
     /// forwarded packets do not wait longer) when neither side had work.
     mutating func run() {
         while !stop.value.load(ordering: .acquiring) {
+            takeNewEgress()
             let received = receive()
             let sent = transmitPending()
             if received == 0 && sent == 0 {
@@ -148,6 +156,15 @@ struct PortLoop: @unchecked Sendable {
         return frames
     }
 
+    /// Switches to the newest egress table when the control plane published one.
+    @inline(__always)
+    mutating func takeNewEgress() {
+        if let next = publication.current(after: egressGeneration) {
+            egress = next.table
+            egressGeneration = next.generation
+        }
+    }
+
     mutating func receive(port p: Int) -> Int {
         var frames = 0
         while true {
@@ -173,6 +190,8 @@ struct PortLoop: @unchecked Sendable {
     /// One frame: counted, then skipped or copied into a buffer of the burst.
     mutating func take(_ frame: UnsafeRawPointer, port p: Int) {
         if qfp_frame_is_outgoing(frame) != 0 { return }
+        // A shut-down interface receives nothing: the frame is skipped, not counted.
+        if egress.isDown(p) { return }
         guard let data = qfp_frame_data(frame) else { return }
         let side = sides[p]
         let statistics = side.statistics
@@ -238,7 +257,13 @@ struct PortLoop: @unchecked Sendable {
                 if n == 0 { break }
                 for k in 0..<n {
                     let b = directory.buffer(transmitHandles[k])
-                    let side = sides[sideCount == 1 ? 0 : egressPort(b)]
+                    let chosen = sideCount == 1 ? 0 : egressPort(b)
+                    let port = chosen < 0 ? ~chosen : chosen
+                    let side = sides[port]
+                    if chosen < 0 || egress.isDown(port) {
+                        side.statistics.add(.shutDown, 1)
+                        continue
+                    }
                     let frameLength = transmitOne(b, side: side)
                     if frameLength > 0 {
                         side.statistics.add(.transmitted, 1)
@@ -261,7 +286,7 @@ struct PortLoop: @unchecked Sendable {
         let length = b.length
         guard length > 0 else { return egress.fallback(b.inputInterface) }
         let p = egress.port(data: UnsafeRawPointer(b.data), length: length, inputInterface: b.inputInterface)
-        return p < sideCount ? p : 0
+        return p < sideCount && ~p < sideCount ? p : 0
     }
 
     /// Frames and sends one forwarded packet. Returns the frame's length, or 0 when it was

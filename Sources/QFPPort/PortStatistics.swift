@@ -29,6 +29,9 @@ public struct PortCounters: Sendable, Equatable, Codable {
     public var octetsTransmitted: UInt64 = 0
     /// Forwarded packets the socket refused (send queue full, link down, not IP).
     public var transmitErrors: UInt64 = 0
+    /// Forwarded packets not sent because their egress interface is shut down (`shutdown`), or
+    /// their only route was withdrawn because an interface on its way is (output drops).
+    public var shutDown: UInt64 = 0
 
     public init() {}
 
@@ -46,6 +49,7 @@ public struct PortCounters: Sendable, Equatable, Codable {
         if ringDrops > 0 { line += ", \(ringDrops) dropped by the kernel (ring full)" }
         line += ", tx \(transmitted)"
         if transmitErrors > 0 { line += " (\(transmitErrors) send errors)" }
+        if shutDown > 0 { line += ", \(shutDown) not sent (shut down)" }
         return line
     }
 }
@@ -55,7 +59,7 @@ public struct PortCounters: Sendable, Equatable, Codable {
 public final class PortStatistics: @unchecked Sendable {
     enum Cell: Int, CaseIterable {
         case framesReceived, octetsReceived, injected, notIP, undecodable, oversize, noBuffer, ringDrops
-        case transmitted, octetsTransmitted, transmitErrors
+        case transmitted, octetsTransmitted, transmitErrors, shutDown
     }
     let base: UnsafeMutablePointer<Atomic<UInt64>>
 
@@ -89,6 +93,7 @@ public final class PortStatistics: @unchecked Sendable {
         c.transmitted = load(.transmitted)
         c.octetsTransmitted = load(.octetsTransmitted)
         c.transmitErrors = load(.transmitErrors)
+        c.shutDown = load(.shutDown)
         return c
     }
 }

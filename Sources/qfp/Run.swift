@@ -168,6 +168,10 @@ struct Run: ParsableCommand {
                 throw QFPFailure("ports \(mappings.map(\.device).joined(separator: ", ")): thread not started: \(error)")
             }
             RunPorts.attach(livePorts, mappings, to: controlPlane.interfaces)
+            // Routes, addresses and `shutdown` changed at run time reach the port thread.
+            controlPlane.onConfigurationApplied { [mappings] configuration in
+                portGroup.update(egress: RunPorts.egress(configuration, mappings: mappings))
+            }
             for (p, m) in zip(livePorts, mappings) {
                 logger.info("port \(m.device) as \(m.interface): AF_PACKET, address \(p.interfaceAddress), port thread on \(cpu.map { "CPU \($0)" } ?? "any CPU")")
             }

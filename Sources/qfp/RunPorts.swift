@@ -59,14 +59,20 @@ struct RunPorts {
     }
 
     /// The port thread's egress table: the interfaces' addresses and routes, each resolved to
-    /// the position of its port (interfaces without a port are left out).
+    /// the position of its port (interfaces without a port are left out), and the ports whose
+    /// interface is shut down. Built at start and after every configuration change.
     static func egress(_ configuration: RouterConfiguration, mappings: [Mapping]) -> EgressTable {
         func position(_ interface: String) -> Int? { mappings.firstIndex { $0.interface == interface } }
         let locals = PortRouting.localAddresses(configuration).compactMap { a in position(a.interface).map { (a.address, $0) } }
         let routes = PortRouting.routes(configuration).compactMap { r in
             position(r.interface).map { EgressTable.Route(prefix: r.prefix, port: $0) }
         }
-        return EgressTable(localAddresses: locals, routes: routes, interfaces: mappings.map(\.index))
+        let withdrawn = PortRouting.withdrawnRoutes(configuration).compactMap { r in
+            position(r.interface).map { EgressTable.Route(prefix: r.prefix, port: $0) }
+        }
+        let down = Set(mappings.indices.filter { configuration.interfaces[mappings[$0].interface]?.shutdown ?? false })
+        return EgressTable(localAddresses: locals, routes: routes, interfaces: mappings.map(\.index), down: down,
+                           withdrawn: withdrawn)
     }
 
     /// Hands each port's counters to `show interfaces`.
@@ -94,7 +100,8 @@ struct RunPorts {
         c.inputQueueDrops = p.ringDrops
         c.packetsOutput = p.transmitted
         c.bytesOutput = p.octetsTransmitted
-        c.outputDrops = p.transmitErrors
+        // Output drops: refused by the socket, or the interface is shut down.
+        c.outputDrops = p.transmitErrors &+ p.shutDown
         return c
     }
 

@@ -124,6 +124,25 @@ struct PortConfigurationTests {
         #expect(routes.contains("10.9.0.0/16 GigabitEthernet2"))
         #expect(c.interfaces["GigabitEthernet2"]?.portIndex == 2 && c.interfaces["Tunnel5"]?.portIndex == nil)
     }
+
+    @Test("egress: shutting an interface withdraws its connected network and every route by way of it")
+    func routingWithShutdown() throws {
+        var c = try load(Self.text)
+        c.interfaces["GigabitEthernet1"]?.shutdown = true
+        let routes = PortRouting.routes(c).map { "\($0.prefix) \($0.interface)" }
+        #expect(!routes.contains { $0.hasSuffix(" GigabitEthernet1") }, "\(routes)")
+        #expect(routes.contains("10.1.0.0/16 GigabitEthernet2"))
+        #expect(routes.contains("10.9.0.0/16 GigabitEthernet2"), "routes by way of the other interface stay")
+        // Own addresses stay: what the router sends from them still names the interface (and is
+        // then not sent, the port being down).
+        #expect(PortRouting.localAddresses(c).contains { $0.address == IPAddress("192.0.2.1") })
+
+        var t = try load(Self.text)
+        t.interfaces["Tunnel5"]?.shutdown = true
+        let tunnelDown = PortRouting.routes(t).map { "\($0.prefix) \($0.interface)" }
+        #expect(!tunnelDown.contains("10.77.0.0/16 GigabitEthernet1") && !tunnelDown.contains("172.31.0.0/30 GigabitEthernet1"))
+        #expect(tunnelDown.contains("192.0.2.0/24 GigabitEthernet1"), "the source interface itself stays up")
+    }
 }
 
 /// The counters behind `show interfaces`: baselines on clear, decayed rates on the virtual clock.

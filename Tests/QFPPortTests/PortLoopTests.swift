@@ -171,6 +171,115 @@ struct PortLoopTests {
         #expect(totals[.offered] == totals.accountedFor)
     }
 
+    @Test("shutdown at run time: a new egress table reaches the running loop; a down port takes nothing in and sends nothing out; old tables are freed")
+    func shutdownAtRunTime() throws {
+        let c = Self.configuration(pool: 256)
+        let pipeline = try Pipeline(c)
+        var worker = pipeline.takeWorker(0)
+        var sockets: [Int32] = [0, 0]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0, &sockets) == 0)
+        defer { close(sockets[0]); close(sockets[1]) }
+        let blocks = 2
+        let ring = UnsafeMutableRawPointer.allocate(byteCount: blocks * Self.blockSize, alignment: 4096)
+        ring.initializeMemory(as: UInt8.self, repeating: 0, count: blocks * Self.blockSize)
+        defer { ring.deallocate() }
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: PacketBuffer.size + 64, alignment: 64)
+        defer { scratch.deallocate() }
+        let statistics = PortStatistics()
+        var loop = PortLoop(
+            source: pipeline.takeSource(0), fd: sockets[0], ringBase: ring, blockSize: Self.blockSize, blockCount: blocks,
+            directory: pipeline.directory, clock: pipeline.clock, statistics: statistics, stop: StopFlag(),
+            transmit: [try #require(pipeline.transmitRings(ofWorker: 0))], burst: 32, inputInterface: 1,
+            source: MACAddress(octets: Self.own), destination: nil, scratch: scratch)
+        defer { loop.finish() }
+        let frames: [(bytes: [UInt8], wire: Int?, outgoing: Bool)] = [
+            (Self.ethernet(0x0800, Self.ipv4(total: 60, id: 1)), nil, false),
+            (Self.ethernet(0x0800, Self.ipv4(total: 70, id: 2)), nil, false),
+        ]
+
+        // Shut down: the frames are walked (the block goes back to the kernel) but not taken in.
+        loop.publication.publish(EgressTable(interfaces: [1], down: [0]))
+        loop.takeNewEgress()
+        Self.writeBlock(ring, frames: frames)
+        #expect(loop.receive() == 2)
+        #expect(qfp_block_ready(ring) == 0, "the block went back to the kernel")
+        #expect(statistics.counters.framesReceived == 0 && statistics.counters.injected == 0)
+        #expect(pipeline.statistics.totals()[.offered] == 0)
+
+        // Up again: taken in and forwarded by the worker; shut before the loop sends them.
+        loop.publication.publish(EgressTable(interfaces: [1]))
+        loop.takeNewEgress()
+        Self.writeBlock(ring + Self.blockSize, frames: frames)
+        #expect(loop.receive() == 2)
+        #expect(statistics.counters.injected == 2)
+        while worker.poll() > 0 {}
+        loop.publication.publish(EgressTable(interfaces: [1], down: [0]))
+        loop.takeNewEgress()
+        #expect(loop.transmitPending() == 2)
+        var q = statistics.counters
+        #expect(q.shutDown == 2 && q.transmitted == 0 && q.transmitErrors == 0)
+        var frame = [UInt8](repeating: 0, count: 4096)
+        #expect(recv(sockets[1], &frame, frame.count, Int32(MSG_DONTWAIT)) < 0, "nothing left by a shut-down port")
+
+        // Up once more: the next forwarded packets leave.
+        loop.publication.publish(EgressTable(interfaces: [1]))
+        loop.takeNewEgress()
+        Self.writeBlock(ring, frames: frames)
+        #expect(loop.receive() == 2)
+        while worker.poll() > 0 {}
+        #expect(loop.transmitPending() == 2)
+        q = statistics.counters
+        #expect(q.transmitted == 2 && q.shutDown == 2)
+        #expect(recv(sockets[1], &frame, frame.count, Int32(MSG_DONTWAIT)) == 14 + 60)
+
+        // Every buffer comes back; conservation holds across the changes.
+        while worker.poll() > 0 {}
+        _ = worker.poll()
+        loop.source.reclaim()
+        #expect(loop.source.freeBuffers == c.sourcePoolBuffers)
+        let totals = pipeline.statistics.totals()
+        #expect(totals[.offered] == 4 && totals[.offered] == totals.accountedFor)
+        // Replaced tables the loop moved past are freed at the next publication.
+        for _ in 0..<5 {
+            loop.publication.publish(EgressTable(interfaces: [1]))
+            loop.takeNewEgress()
+        }
+        #expect(loop.publication.heldCount <= 2)
+    }
+
+    @Test("Withdrawn routes come after every live route, and mean drop (~port)")
+    func withdrawnRoutes() throws {
+        let table = EgressTable(
+            routes: [EgressTable.Route(prefix: try #require(IPPrefix(IPAddress(ipv4: 0x0A00_0000), length: 8)), port: 0)],
+            interfaces: [1, 2], down: [1],
+            withdrawn: [EgressTable.Route(prefix: try #require(IPPrefix(IPAddress(ipv4: 0x0A01_0000), length: 16)), port: 1),
+                        EgressTable.Route(prefix: try #require(IPPrefix(IPAddress(ipv4: 0xAC10_0000), length: 12)), port: 1)])
+        func port(_ destination: [UInt8]) -> Int {
+            var p = Self.ipv4(total: 40, id: 1)
+            p[16...19] = destination[0...3]
+            return p.withUnsafeBytes { table.port(data: $0.baseAddress!, length: 40, inputInterface: 2) }
+        }
+        #expect(port([10, 1, 2, 3]) == 0, "a live /8 wins over a longer withdrawn /16")
+        #expect(port([172, 16, 0, 1]) == ~1, "only a withdrawn route: dropped, counted on port 1")
+        #expect(port([192, 168, 0, 1]) == 1, "no route at all: the port it came in by")
+        #expect(table.isDown(1) && !table.isDown(0) && !table.isDown(63) && !table.isDown(64))
+    }
+
+    @Test("A table published while the loop has not looked yet stays held until it has")
+    func publicationHoldsUntilAcknowledged() {
+        let publication = EgressPublication(EgressTable(interfaces: [1]))
+        let first = publication.current(after: 0)
+        #expect(first?.generation == 1)
+        #expect(publication.current(after: 1) == nil, "nothing new")
+        publication.publish(EgressTable(interfaces: [1], down: [0]))
+        publication.publish(EgressTable(interfaces: [1]))
+        #expect(publication.heldCount == 3, "the reader still uses generation 1: nothing freed")
+        let next = publication.current(after: 1)
+        #expect(next?.generation == 3 && next?.table.isDown(0) == false)
+        publication.publish(EgressTable(interfaces: [1], down: [0]))
+        #expect(publication.heldCount == 2, "generations 1 and 2 freed; 3 (in use) and 4 held")
+    }
+
     @Test("An empty pool: the rest of the burst counted as noBuffer, conservation holds; blocks wrap around the ring")
     func noBuffer() throws {
         let c = Self.configuration(pool: 32)

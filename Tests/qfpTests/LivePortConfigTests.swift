@@ -13,7 +13,7 @@ extension LivePortTests {
             .replacingOccurrences(of: " description inside\n", with: " description inside\n qfp port linux \(inside)\n")
     }
 
-    @Test("qfp run --config with two ports: each capture counted on its interface, drops as qfp replay, forwarded packets out of the egress interface",
+    @Test("qfp run --config with two ports: each capture counted on its interface, drops as qfp replay, forwarded packets out of the egress interface; shutdown at run time",
           .enabled(if: LivePortTests.canRun, "needs root (AF_PACKET, network namespaces) and a working `ip netns`: skipped"))
     func twoPortsFromConfiguration() throws {
         guard let tcpreplay = Self.tcpreplay() else {
@@ -123,10 +123,54 @@ extension LivePortTests {
         #expect(cleared.contains("     0 packets input, 0 bytes, 0 no buffer\n"))
         #expect(try counters("GigabitEthernet1")["packetsInput"] as? Int == records, "clearing one interface leaves the other")
 
+        // `shutdown` at run time reaches the port thread: GigabitEthernet2 takes nothing in, and
+        // clear traffic from outside to its network (10.1.0.0/16, no longer routed) is an output
+        // drop there; `no shutdown` restores both. 203.0.113.5 -> 10.1.0.9 is not in the crypto
+        // ACL: forwarded in the clear.
+        let transit = directory + "/transit.pcap"
+        try Data(Self.clearCapture(count: 10, source: [203, 0, 113, 5], destination: [10, 1, 0, 9])).write(to: URL(fileURLWithPath: transit))
+        let before1 = try counters("GigabitEthernet1"), before2 = try counters("GigabitEthernet2")
+        let sentInside = try wires.received(wires.senderDevices[1])
+        let shut = try runQFP(["cli", "--socket", socket, "configure terminal", "interface GigabitEthernet2", "shutdown", "end",
+                               "show interfaces GigabitEthernet2"]).stdout
+        #expect(shut.contains("GigabitEthernet2 is administratively down, line protocol is down \n"), "\(shut)")
+        let ignored = try Self.run(ip, ["netns", "exec", wires.sender, tcpreplay, "-i", wires.senderDevices[1], "--pps", "500", clear])
+        #expect(ignored.status == 0, "tcpreplay: \(ignored.stdout) \(ignored.stderr)")
+        let c = try Self.run(ip, ["netns", "exec", wires.sender, tcpreplay, "-i", wires.senderDevices[0], "--pps", "500", transit])
+        #expect(c.status == 0, "tcpreplay: \(c.stdout) \(c.stderr)")
+        var down: [String: Any] = [:]
+        let shutDeadline = Date().addingTimeInterval(20)
+        while Date() < shutDeadline {
+            down = try counters("GigabitEthernet2")
+            // The port thread walks Gi2's ring after Gi1's and in every pass: once the transit
+            // packets from Gi1 are dropped, Gi2's earlier frames were seen too.
+            if down["outputDrops"] as? Int == 10 { break }
+            usleep(50_000)
+        }
+        #expect(down["packetsInput"] as? Int == before2["packetsInput"] as? Int, "a shut-down interface receives nothing: \(down)")
+        #expect(down["packetsOutput"] as? Int == before2["packetsOutput"] as? Int && down["outputDrops"] as? Int == 10, "\(down)")
+        #expect(try counters("GigabitEthernet1")["packetsInput"] as? Int == (before1["packetsInput"] as? Int ?? 0) + 10)
+        #expect(try wires.received(wires.senderDevices[1]) == sentInside, "nothing left by the shut-down interface")
+
+        _ = try runQFP(["cli", "--socket", socket, "configure terminal", "interface GigabitEthernet2", "no shutdown", "end"])
+        let d = try Self.run(ip, ["netns", "exec", wires.sender, tcpreplay, "-i", wires.senderDevices[0], "--pps", "500", transit])
+        #expect(d.status == 0, "tcpreplay: \(d.stdout) \(d.stderr)")
+        var up: [String: Any] = [:]
+        let upDeadline = Date().addingTimeInterval(20)
+        while Date() < upDeadline {
+            up = try counters("GigabitEthernet2")
+            if up["packetsOutput"] as? Int == (before2["packetsOutput"] as? Int ?? 0) + 10 { break }
+            usleep(50_000)
+        }
+        #expect(up["packetsOutput"] as? Int == (before2["packetsOutput"] as? Int ?? 0) + 10 && up["outputDrops"] as? Int == 10, "\(up)")
+        #expect(try wires.received(wires.senderDevices[1]) == sentInside + 10)
+        #expect(try runQFP(["cli", "--socket", socket, "show interfaces GigabitEthernet2"]).stdout
+            .hasPrefix("GigabitEthernet2 is up, line protocol is up \n"))
+
         let text2 = stop()
         #expect(daemon.terminationStatus == 0, "\(text2)")
-        #expect(text2.contains("port \(wires.routerDevices[0]) stopped: rx \(records) frames"), "\(text2)")
-        #expect(text2.contains("port \(wires.routerDevices[1]) stopped: rx 10 frames (10 IP, 0 not IP), tx \(forwarded)"), "\(text2)")
+        #expect(text2.contains("port \(wires.routerDevices[0]) stopped: rx \(records + 20) frames"), "\(text2)")
+        #expect(text2.contains("port \(wires.routerDevices[1]) stopped: rx 10 frames (10 IP, 0 not IP), tx \(forwarded + 10), 10 not sent (shut down)"), "\(text2)")
     }
 
     @Test("A mapped device that does not exist: exit 1, naming the configuration file, the interface and the device")

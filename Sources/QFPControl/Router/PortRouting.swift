@@ -20,7 +20,8 @@ public enum PortRouting {
 
     /// Prefixes that lead out of a physical interface: connected networks, then static routes
     /// (by interface — a tunnel's meaning its source interface — or by next hop, looked up
-    /// recursively), in configuration order.
+    /// recursively), in configuration order. Routes by way of a shut-down interface are left
+    /// out.
     public static func routes(_ c: RouterConfiguration) -> [(prefix: IPPrefix, interface: String)] {
         var out: [(IPPrefix, String)] = []
         for i in c.orderedInterfaces {
@@ -38,13 +39,33 @@ public enum PortRouting {
         return out
     }
 
-    /// The physical interface `name` sends by: itself, or a tunnel's source interface.
+    /// The routes `routes(_:)` leaves out because an interface on the way is shut down, as they
+    /// would be with every interface up. The port thread keeps them behind the live routes, so
+    /// that traffic with no other way out is dropped at the shut-down port (IOS drops it, no
+    /// route) rather than sent out of the port it came in by.
+    public static func withdrawnRoutes(_ c: RouterConfiguration) -> [(prefix: IPPrefix, interface: String)] {
+        var up = c
+        for name in up.interfaces.keys { up.interfaces[name]?.shutdown = false }
+        let live = routes(c)
+        return routes(up).filter { r in !live.contains { $0.prefix == r.prefix && $0.interface == r.interface } }
+    }
+
+    /// The physical interface `name` sends by: itself, or a tunnel's source interface. Nil when
+    /// either is shut down: IOS withdraws the connected and static routes of a down interface.
     static func resolve(interface name: String, _ c: RouterConfiguration) -> String? {
-        guard let i = c.interfaces[name] else { return nil }
-        if !i.isTunnel { return name }
-        if let source = i.tunnel.sourceInterface, let s = c.interfaces[source], !s.isTunnel { return source }
-        if let a = i.tunnel.sourceAddress { return physical(owning: a, c) }
-        return nil
+        guard let i = c.interfaces[name], !i.shutdown else { return nil }
+        let physicalName: String?
+        if !i.isTunnel {
+            physicalName = name
+        } else if let source = i.tunnel.sourceInterface, let s = c.interfaces[source], !s.isTunnel {
+            physicalName = source
+        } else if let a = i.tunnel.sourceAddress {
+            physicalName = physical(owning: a, c)
+        } else {
+            physicalName = nil
+        }
+        guard let physicalName, c.interfaces[physicalName]?.shutdown != true else { return nil }
+        return physicalName
     }
 
     /// The physical interface with address `a`.
