@@ -50,6 +50,30 @@ struct TopScreenTests {
         ])
     }
 
+    @Test("IPv6 flows: the address columns widen to the longest address, and the columns after them stay aligned")
+    func ipv6Columns() {
+        var m = TopModel()
+        var s = topSnapshot(seconds: 10, received: 0, forwarded: 0, busyMilliseconds: 0, global: [], feature: [])
+        s.suspects = [
+            SuspectFlowReport(source: "2001:db8:ffff:1234:5678:9abc:def0:1", destination: "2001:db8::1", spi: 0xABCD, firstSeenSecondsAgo: 5,
+                              lastSeenSecondsAgo: 1, count: 7, cryptoConfig: "static-map", ikeSA: true, cause: "c", remedy: "r"),
+            SuspectFlowReport(source: "203.0.113.5", destination: "192.0.2.1", spi: 0x1F2E_3D4C, firstSeenSecondsAgo: 125,
+                              lastSeenSecondsAgo: 0, count: 61, cryptoConfig: "static-map", ikeSA: false, cause: "c", remedy: "r"),
+        ]
+        m.ingest(s)
+        let lines = TopScreen.render(m.view, width: 200, height: 40)
+        let header = lines.first { $0.hasPrefix("Source") } ?? ""
+        let rows = lines.filter { $0.hasPrefix("2001:") || $0.hasPrefix("203.") }
+        #expect(rows.count == 2)
+        // 35 characters + 1 space per address column.
+        #expect(header.hasPrefix("Source" + String(repeating: " ", count: 30) + "Destination" + String(repeating: " ", count: 25) + "SPI "))
+        for row in rows {
+            let spiColumn = row.index(row.startIndex, offsetBy: 72)
+            #expect(row[spiColumn...].hasPrefix("0x"), "SPI column at 72: \(row)")
+        }
+        #expect(rows[0].hasPrefix("2001:db8:ffff:1234:5678:9abc:def0:1 2001:db8::1"))
+    }
+
     @Test("the frame changes as the counters change, and marks the sort column and the pause")
     func changes() {
         var m = model()

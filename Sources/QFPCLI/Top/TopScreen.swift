@@ -67,11 +67,15 @@ public enum TopScreen {
         var lines = ["Invalid-SPI flows flagged by the blackhole detector: \(v.suspects.count)  (invalid-SPI punts: \(v.invalidSPIPunts))"]
         guard !v.suspects.isEmpty else { return lines }
         let l = TopFormat.left
-        // 80 columns: an IPv4 source and destination, a 32-bit SPI, ages as hh:mm:ss ago.
-        lines.append(l("Source", 16) + l("Destination", 16) + l("SPI", 11) + TopFormat.right("Count", 8) + "  "
+        // 80 columns for IPv4: source and destination, a 32-bit SPI, ages as hh:mm:ss ago. The
+        // address columns widen to the longest address shown (IPv6: up to 40), so the columns
+        // after them stay aligned.
+        let longest = v.suspects.map { max($0.source.count, $0.destination.count) }.max() ?? 0
+        let a = min(max(16, longest + 1), 40)
+        lines.append(l("Source", a) + l("Destination", a) + l("SPI", 11) + TopFormat.right("Count", 8) + "  "
                      + l("First seen", 11) + l("Last seen", 10) + "IKE SA")
         for s in v.suspects {
-            lines.append(l(s.source, 16) + l(s.destination, 16) + l(TopFormat.spi(s.spi), 11) + TopFormat.right(String(s.count), 8) + "  "
+            lines.append(l(s.source, a) + l(s.destination, a) + l(TopFormat.spi(s.spi), 11) + TopFormat.right(String(s.count), 8) + "  "
                          + l(TopFormat.duration(s.firstSeenSecondsAgo), 11) + l(TopFormat.duration(s.lastSeenSecondsAgo), 10)
                          + (s.ikeSA ? "yes" : "no"))
         }
