@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "QFPSSH",
             dependencies: [
-                "QFPCLI", "QFPControl",
+                "QFPCLI", "QFPControl", "QFPDataplane",
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -43,7 +43,10 @@ public final class ControlPlane: Sendable {
         utilization = UtilizationMonitor(statistics: statistics, workers: router.pipeline.configuration.workers, clock: clock)
         ike = IKEManager(router: router, syslog: syslog, clock: clock)
         interfaces = InterfaceCounters(clock: clock)
-        logins = LoginLog(syslog: syslog, wallClock: wallClock)
+        logins = LoginLog(syslog: syslog, wallClock: wallClock, clock: clock) { [router] in
+            let c = router.configuration
+            return (c.control.access, c.accessLists)
+        }
         bootTime = clock.now()
     }
 
@@ -87,6 +90,7 @@ public final class ControlPlane: Sendable {
         utilization.sample()
         interfaces.sample()
         eem.tick()
+        logins.tick()
     }
 
     /// Records that a drop table was cleared now.

@@ -21,12 +21,11 @@ final class SSHLogin: Sendable {
 /// Password and public-key logins of one SSH connection, checked against the running
 /// configuration's `username` lines (no account: no login; there are no default
 /// credentials). A failure is logged (`%SEC_LOGIN-4-LOGIN_FAILED`), counted (`show login
-/// failures`) and answered only after `login delay` seconds; the third failure ends the
-/// connection. Password hashes (scrypt) are checked on the thread pool, not the event loop.
+/// failures`) and answered only after `login delay` seconds; the `ip ssh
+/// authentication-retries`th failure (3 by default) ends the connection, and so does an attempt
+/// once quiet mode began (`login block-for`). Password hashes (scrypt) are checked on the
+/// thread pool, not the event loop.
 final class SSHAuthenticator: NIOSSHServerUserAuthenticationDelegate, @unchecked Sendable {
-    /// Failures that end the connection (IOS `ip ssh authentication-retries` 3).
-    static let maximumFailures = 3
-
     let controlPlane: ControlPlane
     let pool: NIOThreadPool
     let login: SSHLogin
@@ -46,6 +45,13 @@ final class SSHAuthenticator: NIOSSHServerUserAuthenticationDelegate, @unchecked
     func requestReceived(request: NIOSSHUserAuthenticationRequest, responsePromise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>) {
         let user = request.username
         let access = controlPlane.router.configuration.control.access
+        // Quiet mode may have begun since the connection was accepted (another connection's
+        // failures): refused without looking at the credentials.
+        if case .none = request.request {} else if controlPlane.logins.refusal(source: login.source) != nil {
+            responsePromise.succeed(.failure)
+            connection.close(promise: nil)
+            return
+        }
         switch request.request {
         case let .password(p):
             let logins = controlPlane.logins
@@ -76,7 +82,8 @@ final class SSHAuthenticator: NIOSSHServerUserAuthenticationDelegate, @unchecked
         }
         failures += 1
         logins.recordFailure(user: user, source: login.source, localPort: login.localPort)
-        let last = failures >= Self.maximumFailures
+        let retries = controlPlane.router.configuration.control.access.sshRetries
+        let last = failures >= max(retries, 1) || controlPlane.logins.quietSecondsLeft != nil
         let connection = self.connection
         connection.eventLoop.scheduleTask(in: .seconds(Int64(delay))) {
             promise.succeed(.failure)

@@ -6,6 +6,7 @@ import NIOPosix
 import NIOSSH
 import QFPCLI
 import QFPControl
+import QFPDataplane
 import Synchronization
 
 /// The daemon's SSH server: the IOS CLI for people and for tools (netmiko, Ansible), with the
@@ -59,7 +60,18 @@ public final class SSHServer: Sendable {
             .childChannelInitializer { [self] connection in
                 let login = SSHLogin(source: connection.remoteAddress?.ipAddress ?? "unknown",
                                      localPort: connection.localAddress?.port ?? port)
+                // Refused before the SSH handshake: quiet mode (`login block-for`), or the vty
+                // line the session would take does not accept SSH from this source.
+                if let why = admission(source: login.source) {
+                    logger.info("ssh connection from \(login.source) refused: \(why)")
+                    return connection.close()
+                }
                 let authenticator = SSHAuthenticator(controlPlane: controlPlane, pool: pool, login: login, connection: connection)
+                // `ip ssh time-out`: a connection not logged in by then is closed.
+                let timeout = controlPlane.router.configuration.control.access.sshTimeout
+                connection.eventLoop.scheduleTask(in: .seconds(Int64(timeout))) {
+                    if login.account.withLock({ $0 }) == nil { connection.close(promise: nil) }
+                }
                 var configuration = SSHServerConfiguration(hostKeys: [hostKey], userAuthDelegate: authenticator)
                 // Every request counts, probes included; the authenticator ends the connection
                 // after its third failure.
@@ -83,6 +95,23 @@ public final class SSHServer: Sendable {
         }
     }
 
+    /// Why a connection from `source` is refused before it may log in, or nil: quiet mode, or
+    /// the first free vty's `transport input` (no SSH) or `access-class` (source not permitted).
+    func admission(source: String) -> String? {
+        if let why = controlPlane.logins.refusal(source: source) { return why }
+        let configuration = controlPlane.router.configuration
+        let vty = vtys.withLock { used in (0...).first { !used.contains($0) }! }
+        let line = configuration.control.access.vty(vty)
+        if !line.acceptsSSH { return "line vty \(vty): transport input \(line.transportInput?.joined(separator: " ") ?? "")" }
+        if let name = line.accessClass {
+            guard let list = configuration.accessLists[name] else { return nil }   // IOS: a missing list permits
+            guard let address = IPAddress(source), list.permits(source: address) else {
+                return "line vty \(vty): access-class \(name) does not permit \(source)"
+            }
+        }
+        return nil
+    }
+
     func initializeSession(_ child: any Channel, _ type: SSHChannelType, login: SSHLogin) -> EventLoopFuture<Void> {
         guard case .session = type, let account = login.account.withLock({ $0 }) else {
             return child.eventLoop.makeFailedFuture(ChannelError.operationUnsupported)
@@ -94,7 +123,8 @@ public final class SSHServer: Sendable {
         }
         let session = CLISession(controlPlane: controlPlane, origin: "console by \(account.name) on vty\(vty) (\(login.source))",
                                  interactive: false, privilege: account.privilege, enableNeedsSecret: true)
-        let handler = SSHShellHandler(session: session, pool: pool) { [self] in
+        let idle = controlPlane.router.configuration.control.access.vty(vty).idleSeconds
+        let handler = SSHShellHandler(session: session, pool: pool, idleSeconds: idle) { [self] in
             _ = vtys.withLock { $0.remove(vty) }
         }
         return child.eventLoop.makeCompletedFuture {

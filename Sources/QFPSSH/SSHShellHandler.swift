@@ -31,17 +31,35 @@ final class SSHShellHandler: ChannelInboundHandler, @unchecked Sendable {
     /// An `exec` request is running (the channel closes when it is done).
     var executing = false
 
-    init(session: CLISession, pool: NIOThreadPool, onClose: @escaping @Sendable () -> Void) {
+    /// The line's `exec-timeout`: no input for this long ends the session (nil: never).
+    var idle: IdleTimer
+    var idleCheck: RepeatedTask?
+
+    init(session: CLISession, pool: NIOThreadPool, idleSeconds: Int? = nil, onClose: @escaping @Sendable () -> Void) {
         self.session = session
         self.pool = pool
         self.onClose = onClose
+        idle = IdleTimer(seconds: idleSeconds, now: NIODeadline.now().uptimeNanoseconds)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         _ = context.channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+        guard idle.limit != nil else { return }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        idleCheck = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            let (handler, context) = bound.value
+            // A command still running is not idle time.
+            if !handler.busy && handler.idle.expired(now: NIODeadline.now().uptimeNanoseconds) {
+                handler.idleCheck?.cancel()
+                context.writeAndFlush(handler.wrapOutboundOut(SSHChannelData(type: .channel, data: .byteBuffer(ByteBuffer(string: "\r\n")))),
+                                      promise: nil)
+                context.close(promise: nil)
+            }
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        idleCheck?.cancel()
         onClose()
         context.fireChannelInactive()
     }
@@ -82,6 +100,7 @@ final class SSHShellHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let message = unwrapInboundIn(data)
         guard case .channel = message.type, case let .byteBuffer(buffer) = message.data else { return }
+        idle.touch(now: NIODeadline.now().uptimeNanoseconds)
         pending.append(contentsOf: buffer.readableBytesView)
         if started { drain(context) }
     }
@@ -222,5 +241,25 @@ final class SSHShellHandler: ChannelInboundHandler, @unchecked Sendable {
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         context.write(wrapOutboundOut(SSHChannelData(type: .channel, data: .byteBuffer(buffer))), promise: nil)
+    }
+}
+
+/// `exec-timeout` of a session: idle since the last input. Pure, so that it is tested on
+/// virtual time; the handler feeds it the event loop's clock.
+struct IdleTimer: Equatable {
+    /// Nanoseconds of idle time allowed (nil: `exec-timeout 0 0`, never).
+    let limit: UInt64?
+    private(set) var lastInput: UInt64
+
+    init(seconds: Int?, now: UInt64) {
+        limit = seconds.map { UInt64($0) * 1_000_000_000 }
+        lastInput = now
+    }
+
+    mutating func touch(now: UInt64) { lastInput = now }
+
+    func expired(now: UInt64) -> Bool {
+        guard let limit else { return false }
+        return now >= lastInput && now - lastInput >= limit
     }
 }

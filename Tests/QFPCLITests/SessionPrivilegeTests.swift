@@ -87,6 +87,71 @@ struct SessionPrivilegeTests {
         #expect(log.contains("%SEC_LOGIN-5-LOGIN_SUCCESS: Login Success [user: ops] [Source: 127.0.0.1] [localport: 2222] at 00:00:00 UTC Sat Mar 21 2026"))
     }
 
+    @Test("login block-for: 3 failures within 10 s start 30 s of quiet mode (QUIET_MODE_ON), the quiet-mode ACL is exempt, it ends on the clock (QUIET_MODE_OFF); show login says which")
+    func quietMode() throws {
+        let r = try TestRouter(configuration: Self.configuration.replacingOccurrences(of: "\nend", with: """
+
+            access-list 10 permit host 10.9.9.9
+            login block-for 30 attempts 3 within 10
+            login quiet-mode access-class 10
+            login on-failure log every 2
+            end
+            """))
+        let logins = r.controlPlane.logins
+        let s = CLISession(controlPlane: r.controlPlane, interactive: false)
+        func fail() { logins.recordFailure(user: "root", source: "192.0.2.66", localPort: 2222) }
+        fail(); fail()
+        #expect(s.execute("show login").output == """
+                 A default login delay of 1 seconds is applied.
+                 Quiet-Mode access list 10 is applied.
+                 Every 2 failed login is logged.
+
+                 Router enabled to watch for login Attacks.
+                 If more than 3 login failures occur in 10 seconds or less,
+                   logins will be disabled for 30 seconds.
+
+                 Router presently in Normal-Mode.
+                 Current Watch Window remaining time 10 seconds.
+                 Present login failure count 2.
+
+
+            """)
+        // The window slides: two failures 11 s ago no longer count.
+        r.advance(seconds: 11)
+        fail()
+        #expect(logins.quietSecondsLeft == nil && logins.watchStatus.failuresInWindow == 1)
+        r.advance(seconds: 4)
+        fail()
+        #expect(logins.refusal(source: "192.0.2.66") == nil)
+        fail()
+        #expect(logins.quietSecondsLeft == 30)
+        #expect(logins.refusal(source: "192.0.2.66") != nil && logins.refusal(source: "10.9.9.10") != nil)
+        #expect(logins.refusal(source: "10.9.9.9") == nil, "permitted by the quiet-mode access class")
+        var log = s.execute("show logging").output
+        #expect(log.contains("%SEC_LOGIN-1-QUIET_MODE_ON: Still timeLeft for watching failures is 6 secs, [user: root] [Source: 192.0.2.66] [localport: 2222] [Reason: Login Authentication Failed] [ACL: 10] at 00:00:15 UTC Sat Mar 21 2026"), "\(log)")
+        // `every 2`: failures 2 and 4 were logged, 1, 3 and 5 not.
+        #expect(log.components(separatedBy: "%SEC_LOGIN-4-LOGIN_FAILED").count - 1 == 2)
+        #expect(s.execute("show login").output.hasSuffix("""
+                 Router presently in Quiet-Mode.
+                 Will remain in Quiet-Mode for 30 seconds.
+                 Restricted logins filtered by applied ACL 10.
+
+
+            """))
+        r.advance(seconds: 29)
+        r.controlPlane.tick()
+        #expect(logins.quietSecondsLeft == 1 && !s.execute("show logging").output.contains("QUIET_MODE_OFF"))
+        r.advance(seconds: 1)
+        r.controlPlane.tick()
+        log = s.execute("show logging").output
+        #expect(log.contains("%SEC_LOGIN-5-QUIET_MODE_OFF: Quiet Mode is OFF, because block period timed out at 00:00:45 UTC Sat Mar 21 2026"))
+        #expect(logins.quietSecondsLeft == nil && logins.refusal(source: "192.0.2.66") == nil)
+        #expect(s.execute("show login").output.contains("Router presently in Normal-Mode.\n     Current Watch Window remaining time 10 seconds.\n     Present login failure count 0.\n"))
+        // Without block-for: not watching.
+        _ = s.execute("configure terminal"); _ = s.execute("no login block-for"); _ = s.execute("end")
+        #expect(s.execute("show login").output.hasSuffix("\n     Router NOT enabled to watch for login Attacks\n\n"))
+    }
+
     @Test("a configuration change from a vty is logged with the user and address")
     func configAudit() throws {
         let r = try TestRouter(configuration: Self.configuration)

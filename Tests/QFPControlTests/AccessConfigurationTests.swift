@@ -106,4 +106,104 @@ struct AccessConfigurationTests {
         #expect(loadError("username x ssh-key ssh-ed25519 \(p256.base64EncodedString())")?.contains("not a ssh-ed25519 key") == true)
         #expect(loadError("login delay 11") != nil)
     }
+
+    @Test("login enhancements, ip ssh settings, standard ACLs and line blocks parse, take effect and round-trip through show running-config")
+    func loginAndLines() throws {
+        let c = try load("""
+            access-list 10 permit 192.0.2.0 0.0.0.255
+            access-list 10 deny any
+            access-list 11 permit 10.9.9.9 log
+            login block-for 120 attempts 3 within 60
+            login quiet-mode access-class 10
+            login on-failure log
+            login on-success log every 5
+            ip ssh version 2
+            ip ssh time-out 60
+            ip ssh authentication-retries 2
+            line vty 5 15
+             transport input none
+            line vty 0 4
+             access-class 10 in
+             exec-timeout 5 30
+             privilege level 15
+             logging synchronous
+             login local
+             transport input ssh telnet
+            line con 0
+             exec-timeout 0 0
+             stopbits 1
+            """)
+        let a = c.control.access
+        #expect(a.block == LoginBlock(seconds: 120, attempts: 3, within: 60))
+        #expect(a.quietModeAccessClass == "10" && a.logFailuresEvery == 1 && a.logSuccessesEvery == 5)
+        #expect(a.sshVersion == 2 && a.sshTimeout == 60 && a.sshRetries == 2)
+        #expect(a.vty(0).acceptsSSH && a.vty(4).idleSeconds == 330 && a.vty(4).accessClass == "10")
+        #expect(!a.vty(5).acceptsSSH && a.vty(15).idleSeconds == 600, "vty 5-15: transport input none, the default 10 minutes")
+        #expect(a.vty(16).acceptsSSH, "a vty no block covers: IOS defaults")
+        let list = try #require(c.accessLists["10"])
+        #expect(list.isStandard && list.permits(source: IPAddress("192.0.2.77")!) && !list.permits(source: IPAddress("192.0.3.1")!))
+        #expect(c.accessLists["11"]?.permits(source: IPAddress("10.9.9.9")!) == true && c.accessLists["11"]?.permits(source: IPAddress("10.9.9.8")!) == false)
+
+        let text = RunningConfiguration.body(c)
+        #expect(text.contains("""
+            login block-for 120 attempts 3 within 60
+            login quiet-mode access-class 10
+            login on-failure log
+            login on-success log every 5
+            ip ssh time-out 60
+            ip ssh authentication-retries 2
+            ip ssh version 2
+            !
+            """))
+        #expect(text.contains("access-list 10 permit 192.0.2.0 0.0.0.255\naccess-list 10 deny any\naccess-list 11 permit 10.9.9.9\n"))
+        #expect(text.hasSuffix("""
+            line con 0
+             exec-timeout 0 0
+             stopbits 1
+            line vty 0 4
+             access-class 10 in
+             exec-timeout 5 30
+             privilege level 15
+             logging synchronous
+             login local
+             transport input ssh telnet
+            line vty 5 15
+             transport input none
+            !
+            end
+
+            """))
+        #expect(try load(text) == c, "show running-config loads back to the same configuration")
+
+        // Negations restore the defaults.
+        let undone = try load(text.replacingOccurrences(of: "\nend\n", with: """
+
+            no login block-for
+            no login quiet-mode access-class
+            no login on-failure log
+            no ip ssh time-out
+            no ip ssh authentication-retries
+            line vty 0 4
+             no exec-timeout
+             no transport input
+            end
+
+            """))
+        #expect(undone.control.access.block == nil && undone.control.access.quietModeAccessClass == nil)
+        #expect(undone.control.access.logFailuresEvery == nil && undone.control.access.sshTimeout == 120 && undone.control.access.sshRetries == 3)
+        #expect(undone.control.access.vty(0).idleSeconds == 600 && undone.control.access.vty(0).transportInput == nil)
+    }
+
+    @Test("line and login mistakes are refused, naming what is wrong")
+    func lineErrors() {
+        #expect(loadError("ip ssh version 1")?.contains("version 2 only") == true)
+        #expect(loadError("line vty 0 4\n transport input foo") != nil)
+        #expect(loadError("line vty 0 4\n transport input all ssh")?.contains("stand alone") == true)
+        #expect(loadError("line vty 0 4\n password cisco")?.contains("login local") == true)
+        #expect(loadError("line con 1")?.contains("line con 0") == true)
+        #expect(loadError("line vty 4 0") != nil)
+        #expect(loadError("login block-for 0 attempts 3 within 60") != nil)
+        #expect(loadError("access-list 10 permit 192.0.2.1 0.0.0.255") != nil, "address bits under the wildcard")
+        #expect(loadError("ip ssh authentication-retries 6") != nil && loadError("ip ssh time-out 121") != nil)
+    }
 }

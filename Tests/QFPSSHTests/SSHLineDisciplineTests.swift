@@ -1,4 +1,4 @@
-import QFPSSH
+@testable import QFPSSH
 import Testing
 
 @Suite("SSH line discipline")
@@ -42,5 +42,16 @@ struct SSHLineDisciplineTests {
         var p = SSHLineDiscipline()
         p.secret = true
         #expect(feed(&p, "p?w\u{7F}x\r") == [.line("p?x")])
+    }
+
+    @Test("exec-timeout: idle from the last input; a touch restarts it; 0 0 never expires")
+    func idleTimer() {
+        var t = IdleTimer(seconds: 330, now: 1_000)
+        #expect(!t.expired(now: 1_000 + 329_999_999_999))
+        #expect(t.expired(now: 1_000 + 330_000_000_000))
+        t.touch(now: 200_000_000_000)
+        #expect(!t.expired(now: 529_999_999_999) && t.expired(now: 530_000_000_000))
+        let never = IdleTimer(seconds: nil, now: 0)
+        #expect(never.limit == nil && !never.expired(now: .max))
     }
 }

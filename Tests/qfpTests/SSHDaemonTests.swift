@@ -169,6 +169,59 @@ struct SSHDaemonTests {
     }
 }
 
+extension SSHDaemonTests {
+    @Test("OpenSSH against login block-for, the quiet-mode access class, and the vty's transport input and access-class")
+    func loginProtection() throws {
+        let keyDirectory = "/tmp/qfp-ssh-keys-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: keyDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: keyDirectory) }
+        let made = try runProgram("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "robot", "-f", keyDirectory + "/robot"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let robotKey = try String(contentsOfFile: keyDirectory + "/robot.pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let f = try SSHFixture(extraConfiguration: """
+            username robot privilege 15 ssh-key \(robotKey)
+            login block-for 60 attempts 2 within 30
+            line vty 0 15
+             login local
+             transport input ssh
+            """)
+        defer { try? FileManager.default.removeItem(atPath: f.directory) }
+        func ssh(_ user: String) throws -> (status: Int32, stdout: String, stderr: String) {
+            try runProgram("/usr/bin/ssh", ["-F", "/dev/null", "-p", "\(f.port)", "-i", keyDirectory + "/robot",
+                                            "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                                            "-o", "UserKnownHostsFile=/dev/null", "-o", "PreferredAuthentications=publickey",
+                                            "-o", "ConnectTimeout=10", "\(user)@127.0.0.1", "show clock"])
+        }
+        func configure(_ lines: [String]) throws {
+            let r = try runQFP(["cli", "--socket", f.daemon.socket, "configure terminal"] + lines + ["end"])
+            #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        }
+        #expect(try ssh("robot").status == 0)
+        // Two failed logins within 30 s: quiet mode; the right key is refused too.
+        #expect(try ssh("nobody").status == 255)
+        #expect(try ssh("nobody").status == 255)
+        let refused = try ssh("robot")
+        #expect(refused.status == 255, "\(refused.stderr)")
+        let log = try f.daemon.cli("show logging").stdout
+        #expect(log.contains("%SEC_LOGIN-1-QUIET_MODE_ON: Still timeLeft for watching failures is "), "\(log)")
+        #expect(log.contains("[user: nobody] [Source: 127.0.0.1] [localport: \(f.port)] [Reason: Login Authentication Failed] [ACL: sl_def_acl] at "))
+        let login = try f.daemon.cli("show login").stdout
+        #expect(login.contains("     Router presently in Quiet-Mode.\n     Will remain in Quiet-Mode for ") && login.contains("Denying logins from all sources."), "\(login)")
+
+        // The quiet-mode access class lets the management host in.
+        try configure(["access-list 10 permit host 127.0.0.1", "login quiet-mode access-class 10"])
+        #expect(try ssh("robot").status == 0)
+        // The vty lines decide next: no SSH, then a source the access class does not permit.
+        try configure(["line vty 0 15", "transport input telnet"])
+        #expect(try ssh("robot").status == 255)
+        try configure(["line vty 0 15", "transport input ssh", "access-class 11 in", "access-list 11 permit host 192.0.2.1"])
+        #expect(try ssh("robot").status == 255)
+        try configure(["line vty 0 15", "no access-class 11 in"])
+        let back = try ssh("robot")
+        #expect(back.status == 0 && back.stdout.contains("UTC"), "\(back.stderr)")
+    }
+}
+
 /// The first differing line of two outputs, for a readable failure.
 func lineDifference(_ expected: String, _ actual: String) -> String {
     let a = expected.split(separator: "\n", omittingEmptySubsequences: false)

@@ -236,6 +236,11 @@ enum SystemCommands {
             return CommandOutput(ShowLoginFailures.render(total: total, rows: rows),
                                  json: ShowLoginFailures.JSON(total: total, rows: rows))
         }
+        t.add("show login", pipes: true) { ctx, _ in
+            let access = ctx.controlPlane.router.configuration.control.access
+            let status = ctx.controlPlane.logins.watchStatus
+            return CommandOutput(ShowLogin.render(access, status), json: ShowLogin.JSON(access, status))
+        }
         t.add("{exit | quit | logout}") { ctx, _ in
             ctx.session.close()
             return CommandOutput("")

@@ -2,7 +2,9 @@ import Foundation
 import QFPCommandLanguage
 import QFPDataplane
 
-/// `username`, `enable secret`, `ip ssh listen` (a qfp line) and `login delay`.
+/// `username`, `enable secret`, `ip ssh listen` (a qfp line), `ip ssh version|time-out|
+/// authentication-retries`, the `login` enhancements (`delay`, `block-for`, `quiet-mode`,
+/// `on-failure`, `on-success`) and `line` blocks.
 enum AccessConfigCommands {
     /// Public-key algorithms the SSH server verifies (swift-nio-ssh has no RSA).
     static let keyTypes = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"]
@@ -53,6 +55,144 @@ enum AccessConfigCommands {
             e.configuration.control.access.loginDelay = p.isNegated ? AccessConfiguration.defaultLoginDelay : Int(p.arguments[0])!
         }
         t.add("no login delay") { e, _ in e.configuration.control.access.loginDelay = AccessConfiguration.defaultLoginDelay }
+
+        // Login attacks (IOS "login enhancements").
+        t.add("login block-for <1-65535> attempts <1-65535> within <1-65535>") { e, p in
+            e.configuration.control.access.block = LoginBlock(seconds: Int(p.arguments[0])!, attempts: Int(p.arguments[1])!,
+                                                              within: Int(p.arguments[2])!)
+        }
+        t.add("no login block-for [LINE]") { e, _ in e.configuration.control.access.block = nil }
+        t.add("login quiet-mode access-class WORD", negatable: true) { e, p in
+            e.configuration.control.access.quietModeAccessClass = p.isNegated ? nil : p.arguments[0]
+        }
+        t.add("no login quiet-mode access-class") { e, _ in e.configuration.control.access.quietModeAccessClass = nil }
+        t.add("login on-failure log [every <1-65535>]", negatable: true) { e, p in
+            e.configuration.control.access.logFailuresEvery = p.isNegated ? nil : Int(p.argument(after: "every") ?? "1")!
+        }
+        t.add("login on-success log [every <1-65535>]", negatable: true) { e, p in
+            e.configuration.control.access.logSuccessesEvery = p.isNegated ? nil : Int(p.argument(after: "every") ?? "1")!
+        }
+        t.add("ip ssh version <1-2>", negatable: true) { e, p in
+            if p.isNegated { e.configuration.control.access.sshVersion = nil; return }
+            guard p.arguments[0] == "2" else {
+                throw ConfigError.message("% qfp: the SSH server speaks version 2 only (swift-nio-ssh); 'ip ssh version 1' is not supported")
+            }
+            e.configuration.control.access.sshVersion = 2
+        }
+        t.add("no ip ssh version") { e, _ in e.configuration.control.access.sshVersion = nil }
+        t.add("ip ssh time-out <1-120>", negatable: true) { e, p in
+            e.configuration.control.access.sshTimeout = p.isNegated ? AccessConfiguration.defaultSSHTimeout : Int(p.arguments[0])!
+        }
+        t.add("no ip ssh time-out") { e, _ in e.configuration.control.access.sshTimeout = AccessConfiguration.defaultSSHTimeout }
+        t.add("ip ssh authentication-retries <0-5>", negatable: true) { e, p in
+            e.configuration.control.access.sshRetries = p.isNegated ? AccessConfiguration.defaultSSHRetries : Int(p.arguments[0])!
+        }
+        t.add("no ip ssh authentication-retries") { e, _ in
+            e.configuration.control.access.sshRetries = AccessConfiguration.defaultSSHRetries
+        }
+
+        // Terminal lines.
+        t.add("line {console | aux | vty} <0-1869> [<0-1869>]") { e, p in
+            let kind: TerminalLines.Kind = p.has("vty") ? .vty : p.has("aux") ? .aux : .console
+            let first = Int(p.arguments[0])!
+            let last = p.arguments.count > 1 ? Int(p.arguments[1])! : first
+            guard last >= first else { throw ConfigError.invalid(column: p.argumentColumns[1]) }
+            if kind != .vty && (first != 0 || last != 0) {
+                throw ConfigError.message("% qfp: there is one \(kind == .aux ? "auxiliary" : "console") line: line \(kind.rawValue) 0")
+            }
+            var access = e.configuration.control.access
+            if !access.lines.contains(where: { $0.kind == kind && $0.range == first...last }) {
+                // Kept in the order IOS lists them: console, aux, vty, each by first line.
+                let block = TerminalLines(kind: kind, range: first...last)
+                let at = access.lines.firstIndex { TerminalLines.listedBefore(block, $0) } ?? access.lines.count
+                access.lines.insert(block, at: at)
+                e.configuration.control.access = access
+            }
+            e.mode = .line(kind, first, last)
+        }
+    }
+
+    /// Words `transport input|output` takes.
+    static let transports: Set<String> = ["all", "none", "ssh", "telnet", "rlogin", "pad", "lat", "mop", "udptn", "v120", "lapb-ta"]
+
+    /// The transports of `transport input|output` (each checked; `all` and `none` alone).
+    static func transportWords(_ text: String, column: Int) throws -> [String] {
+        var words: [String] = []
+        var offset = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            defer { offset += word.count + 1 }
+            if word.isEmpty { continue }
+            let w = word.lowercased()
+            guard transports.contains(w) else { throw ConfigError.invalid(column: column + offset) }
+            words.append(w)
+        }
+        if words.count > 1 && (words.contains("all") || words.contains("none")) {
+            throw ConfigError.message("% 'all' and 'none' stand alone in 'transport input'")
+        }
+        return words
+    }
+
+    /// The commands of a `line` block (`config-line`).
+    static func registerLine(_ t: CommandTree<ConfigHandler>) {
+        t.add("transport input LINE", negatable: true) { e, p in
+            let words = p.isNegated ? nil : try transportWords(p.arguments[0], column: p.argumentColumns[0])
+            try e.withLines { $0.transportInput = words }
+        }
+        t.add("no transport input") { e, _ in try e.withLines { $0.transportInput = nil } }
+        t.add("transport output LINE", negatable: true) { e, p in
+            let words = p.isNegated ? nil : try transportWords(p.arguments[0], column: p.argumentColumns[0])
+            try e.withLines { $0.transportOutput = words }
+        }
+        t.add("no transport output") { e, _ in try e.withLines { $0.transportOutput = nil } }
+        t.add("exec-timeout <0-35791> [<0-2147483>]") { e, p in
+            let minutes = Int(p.arguments[0])!, seconds = p.arguments.count > 1 ? Int(p.arguments[1])! : 0
+            try e.withLines { $0.execTimeout = (minutes, seconds) }
+        }
+        t.add("no exec-timeout [LINE]") { e, _ in try e.withLines { $0.execTimeout = (10, 0) } }
+        t.add("access-class WORD in [vrf-also]", negatable: true) { e, p in
+            try e.withLines { $0.accessClass = p.isNegated ? nil : p.arguments[0] }
+        }
+        t.add("login [local]", negatable: true) { e, p in
+            try e.withLines { $0.login = p.isNegated ? nil : (p.has("local") ? "local" : "") }
+        }
+        t.add("login authentication WORD") { e, p in
+            try e.withLines { $0.login = "authentication \(p.arguments[0])" }
+        }
+        t.add("privilege level <0-15>", negatable: true) { e, p in
+            try e.withLines { $0.privilegeLevel = p.isNegated ? nil : Int(p.arguments[0])! }
+        }
+        t.add("no privilege level") { e, _ in try e.withLines { $0.privilegeLevel = nil } }
+        t.add("logging synchronous [LINE]", negatable: true) { e, p in
+            try e.withLines { $0.loggingSynchronous = !p.isNegated }
+        }
+        t.add("length <0-512>", negatable: true) { e, p in
+            try e.withLines { $0.length = p.isNegated ? nil : Int(p.arguments[0])! }
+        }
+        t.add("no length") { e, _ in try e.withLines { $0.length = nil } }
+        t.add("width <0-512>", negatable: true) { e, p in
+            try e.withLines { $0.width = p.isNegated ? nil : Int(p.arguments[0])! }
+        }
+        t.add("no width") { e, _ in try e.withLines { $0.width = nil } }
+        t.add("session-timeout <0-35791>", negatable: true) { e, p in
+            try e.withLines { $0.sessionTimeout = p.isNegated ? nil : Int(p.arguments[0])! }
+        }
+        t.add("no session-timeout") { e, _ in try e.withLines { $0.sessionTimeout = nil } }
+        t.add("stopbits {1 | 2}", negatable: true) { e, p in
+            try e.withLines { $0.stopbits = p.isNegated ? nil : (p.has("2") ? 2 : 1) }
+        }
+        // Line settings of hardening baselines that do not matter to an emulated vty: noted as
+        // IOS that qfp does not model, as unmodelled global lines are, never an error.
+        t.add("{history | escape-character | motd-banner | exec-banner | exec | speed | databits | flowcontrol | autocommand | absolute-timeout | ipv6 | vacant-message | session-limit | notify | login-string | activation-character | autoselect | modem | rotary | terminal-type | location | editing | full-help | refuse-message | timeout | autohangup | exec-character-bits | special-character-bits | international | monitor | domain-lookup} [LINE]",
+              negatable: true) { e, p in
+            let text = (p.isNegated ? "no " : "") + (p.keywords.first ?? "") + (p.arguments.first.map { " " + $0 } ?? "")
+            e.notes.append("% qfp: '\(text)' is IOS configuration that qfp does not model; ignored")
+        }
+        t.add("transport preferred LINE", negatable: true) { e, p in
+            e.notes.append("% qfp: '\(p.isNegated ? "no " : "")transport preferred \(p.arguments[0])' is IOS configuration that qfp does not model; ignored")
+        }
+        t.add("password LINE") { _, _ in
+            throw ConfigError.message("% qfp: a line 'password' is a reversible shared password; use 'login local' with 'username NAME secret 0 TEXT' (stored as a type 9 scrypt hash)")
+        }
     }
 
     /// The type 9 secret of a `secret` argument: `0 TEXT` or bare `TEXT` (hashed here),

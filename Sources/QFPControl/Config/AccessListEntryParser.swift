@@ -36,6 +36,35 @@ enum AccessListEntryParser {
         return e
     }
 
+    /// The body of a standard ACE: `{permit|deny} {any | host A.B.C.D | A.B.C.D [WILDCARD]} [log]`
+    /// (a bare address is a host).
+    static func parseStandard(_ text: String, column base: Int, sequence: Int) throws(ConfigError) -> AccessListEntry {
+        var words = splitWords(text, base: base)[...]
+        guard let (actionWord, actionColumn) = words.popFirst() else { throw .message("% Incomplete command.") }
+        guard let action = AccessListEntry.Action(rawValue: actionWord.lowercased()) else { throw .invalid(column: actionColumn) }
+        guard let (first, firstColumn) = words.first else { throw .message("% Incomplete command.") }
+        let source: IPPrefix
+        if first.lowercased() == "any" || first.lowercased() == "host" {
+            source = try address(&words)
+        } else {
+            words.removeFirst()
+            guard let ip = IPAddress(first), ip.isIPv4 else { throw .invalid(column: firstColumn) }
+            if let (m, mc) = words.first, m.lowercased() != "log" {
+                words.removeFirst()
+                guard let wildcard = IPAddress(m), wildcard.isIPv4, let length = WildcardMask.prefixLength(wildcard: wildcard.ipv4),
+                      ip.masked(toPrefix: 96 + length) == ip else {
+                    throw .invalid(column: mc)
+                }
+                source = IPPrefix(ip, length: length)!
+            } else {
+                source = IPPrefix(ip, length: 32)!
+            }
+        }
+        if let (w, _) = words.first, w.lowercased() == "log" { words.removeFirst() }
+        if let extra = words.first { throw .invalid(column: extra.1) }
+        return AccessListEntry(sequence: sequence, action: action, protocolNumber: nil, source: source, destination: .any(ipv4: true))
+    }
+
     static func splitWords(_ text: String, base: Int) -> [(String, Int)] {
         var out: [(String, Int)] = []
         var current = ""

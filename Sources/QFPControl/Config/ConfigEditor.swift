@@ -26,6 +26,8 @@ public enum ConfigMode: Equatable, Sendable {
     case ezvpn(String)
     /// `event manager applet NAME`.
     case applet(String)
+    /// `line vty 0 4`: the block's kind and range.
+    case line(TerminalLines.Kind, Int, Int)
 
     /// The prompt suffix IOS shows: `Router(config-if)#`.
     public var promptName: String {
@@ -45,6 +47,7 @@ public enum ConfigMode: Equatable, Sendable {
         case .ikev2Profile: "config-ikev2-profile"
         case .ezvpn: "crypto-ezvpn"
         case .applet: "config-applet"
+        case .line: "config-line"
         }
     }
 
@@ -75,12 +78,13 @@ public enum ConfigMode: Equatable, Sendable {
         case .ikev2Profile: .ikev2Profile
         case .ezvpn: .ezvpn
         case .applet: .applet
+        case .line: .line
         }
     }
 
     enum Kind: CaseIterable {
         case global, interface, transformSet, ipsecProfile, cryptoMap, dynamicMap, accessList
-        case isakmpPolicy, ikev2Proposal, ikev2Policy, ikev2Keyring, ikev2KeyringPeer, ikev2Profile, ezvpn, applet
+        case isakmpPolicy, ikev2Proposal, ikev2Policy, ikev2Keyring, ikev2KeyringPeer, ikev2Profile, ezvpn, applet, line
     }
 }
 
@@ -122,6 +126,15 @@ public struct ConfigEditor: Sendable {
         default:
             throw ConfigError.invalid(column: 0)
         }
+    }
+
+    /// The `line` block of the current mode.
+    mutating func withLines(_ body: (inout LineSettings) throws -> Void) throws {
+        guard case let .line(kind, first, last) = mode,
+              let i = configuration.control.access.lines.lastIndex(where: { $0.kind == kind && $0.range == first...last }) else {
+            throw ConfigError.invalid(column: 0)
+        }
+        try body(&configuration.control.access.lines[i].settings)
     }
 
     mutating func withInterface(_ body: (inout InterfaceConfiguration) throws -> Void) throws {

@@ -29,6 +29,7 @@ public final class ConfigurationLanguage: Sendable {
             case .ikev2Profile: IKEConfigCommands.registerIKEv2Profile(tree)
             case .ezvpn: IKEConfigCommands.registerEzVPN(tree)
             case .applet: EventManagerCommands.registerApplet(tree)
+            case .line: AccessConfigCommands.registerLine(tree)
             }
             if kind != .global {
                 tree.add("exit", handler: { e, _ in e.mode = e.mode.parent ?? .global })

@@ -108,6 +108,16 @@ enum GlobalConfigCommands {
             list.entries.append(try AccessListEntryParser.parse(p.arguments[1], column: p.argumentColumns[1], sequence: sequence))
             e.configuration.accessLists[name] = list
         }
+        t.add("access-list {<1-99> | <1300-1999>} LINE") { e, p in
+            let name = p.arguments[0]
+            var list = e.configuration.accessLists[name] ?? AccessList(name: name, isNumbered: true, isStandard: true)
+            let sequence = (list.entries.last?.sequence ?? 0) + 10
+            list.entries.append(try AccessListEntryParser.parseStandard(p.arguments[1], column: p.argumentColumns[1], sequence: sequence))
+            e.configuration.accessLists[name] = list
+        }
+        t.add("no access-list {<1-99> | <1300-1999>}") { e, p in
+            e.configuration.accessLists[p.arguments[0]] = nil
+        }
         t.add("no access-list {<100-199> | <2000-2699>}") { e, p in
             e.configuration.accessLists[p.arguments[0]] = nil
         }

@@ -293,15 +293,29 @@ public struct CryptoMapEntry: Equatable, Sendable {
     }
 }
 
-/// An extended IP access list.
+/// An IP access list: extended, or standard (sources only: `access-list 1-99`).
 public struct AccessList: Equatable, Sendable {
     public var name: String
     /// Numbered (`access-list 101 ...`) or named (`ip access-list extended NAME`).
     public var isNumbered: Bool
+    /// A standard list (`access-list 1-99|1300-1999`): entries match the source only.
+    public var isStandard = false
     public var entries: [AccessListEntry] = []
-    public init(name: String, isNumbered: Bool) {
+    public init(name: String, isNumbered: Bool, isStandard: Bool = false) {
         self.name = name
         self.isNumbered = isNumbered
+        self.isStandard = isStandard
+    }
+
+    /// Whether a connection from `source` is permitted, as `access-class` and `login
+    /// quiet-mode access-class` use a list: the first entry whose source holds the address (and
+    /// whose protocol is IP or TCP) decides; no entry matching is the implicit deny.
+    /// Destinations and ports are not looked at.
+    public func permits(source: IPAddress) -> Bool {
+        for e in entries where e.protocolNumber == nil || e.protocolNumber == 6 {
+            if e.source.contains(source) { return e.action == .permit }
+        }
+        return false
     }
 }
 

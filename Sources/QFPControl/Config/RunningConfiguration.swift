@@ -77,7 +77,7 @@ public enum RunningConfiguration {
             out += "!\n"
         }
         for list in lists where list.isNumbered {
-            for e in list.entries { out += "access-list \(list.name) \(ace(e))\n" }
+            for e in list.entries { out += "access-list \(list.name) \(list.isStandard ? standardACE(e) : ace(e))\n" }
         }
         if lists.contains(where: \.isNumbered) { out += "!\n" }
         var logLines: [String] = []
@@ -89,6 +89,7 @@ public enum RunningConfiguration {
         for applet in control.applets.values.sorted(by: { $0.name < $1.name }) {
             out += self.applet(applet) + "!\n"
         }
+        out += lines(control.access)
         out += "end\n"
         return out
     }
@@ -119,8 +120,38 @@ public enum RunningConfiguration {
         var lines: [String] = []
         if let listen = a.sshListen { lines.append("ip ssh listen \(listen.address) port \(listen.port)") }
         if a.loginDelay != AccessConfiguration.defaultLoginDelay { lines.append("login delay \(a.loginDelay)") }
+        if let b = a.block { lines.append("login block-for \(b.seconds) attempts \(b.attempts) within \(b.within)") }
+        if let acl = a.quietModeAccessClass { lines.append("login quiet-mode access-class \(acl)") }
+        if let n = a.logFailuresEvery { lines.append("login on-failure log" + (n == 1 ? "" : " every \(n)")) }
+        if let n = a.logSuccessesEvery { lines.append("login on-success log" + (n == 1 ? "" : " every \(n)")) }
+        if a.sshTimeout != AccessConfiguration.defaultSSHTimeout { lines.append("ip ssh time-out \(a.sshTimeout)") }
+        if a.sshRetries != AccessConfiguration.defaultSSHRetries { lines.append("ip ssh authentication-retries \(a.sshRetries)") }
+        if let v = a.sshVersion { lines.append("ip ssh version \(v)") }
         if !lines.isEmpty { out += lines.joined(separator: "\n") + "\n!\n" }
         return out
+    }
+
+    /// The `line` blocks, as IOS ends its configuration with them (before `end`).
+    static func lines(_ a: AccessConfiguration) -> String {
+        var out = ""
+        for block in a.lines {
+            out += block.header + "\n"
+            let l = block.settings
+            if let acl = l.accessClass { out += " access-class \(acl) in\n" }
+            if l.execTimeout.minutes != 10 || l.execTimeout.seconds != 0 {
+                out += " exec-timeout \(l.execTimeout.minutes) \(l.execTimeout.seconds)\n"
+            }
+            if let p = l.privilegeLevel { out += " privilege level \(p)\n" }
+            if l.loggingSynchronous { out += " logging synchronous\n" }
+            if let n = l.length { out += " length \(n)\n" }
+            if let n = l.width { out += " width \(n)\n" }
+            if let n = l.sessionTimeout { out += " session-timeout \(n)\n" }
+            if let n = l.stopbits { out += " stopbits \(n)\n" }
+            if let login = l.login { out += login.isEmpty ? " login\n" : " login \(login)\n" }
+            if let t = l.transportInput { out += " transport input \(t.joined(separator: " "))\n" }
+            if let t = l.transportOutput { out += " transport output \(t.joined(separator: " "))\n" }
+        }
+        return out.isEmpty ? "" : out + "!\n"
     }
 
     static func mapBody(_ e: CryptoMapEntry) -> String {
@@ -313,6 +344,13 @@ public enum RunningConfiguration {
             AccessListEntryParser.protocols.first(where: { $0.value == n })?.key ?? String(n)
         } ?? "ip"
         return "\(e.action.rawValue) \(proto) \(addr(e.source))\(ports(e.sourcePorts)) \(addr(e.destination))\(ports(e.destinationPorts))"
+    }
+
+    /// A standard entry as IOS prints it: `permit 192.0.2.0 0.0.0.255`, `permit 192.0.2.5`, `deny any`.
+    static func standardACE(_ e: AccessListEntry) -> String {
+        let p = e.source
+        let source = p.length == 0 ? "any" : p.length == 32 ? "\(p.address)" : "\(p.address) \(WildcardMask.wildcard(p.length))"
+        return "\(e.action.rawValue) \(source)"
     }
 
     static func addr(_ p: IPPrefix) -> String {
