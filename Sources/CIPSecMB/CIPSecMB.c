@@ -200,10 +200,13 @@ static void gcm_seal(void *context, void *packet, intptr_t esp_start, intptr_t p
         if (icv_start >= esp_start + ESP_HEADER) memset(p + esp_start + ESP_HEADER, 0, (size_t)(icv_start - esp_start - ESP_HEADER) + GCM_ICV);
         return;
     }
-    memset(p + iv_start, 0, 4);
-    memcpy(p + iv_start + 4, p + esp_start + 4, 4);
+    // The nonce is built from the salt and the header, then its IV part stored in the packet
+    // (reading the IV back from the packet would wait on the two 4-byte stores).
     uint8_t nonce[12];
-    make_nonce(c, p + iv_start, nonce);
+    memcpy(nonce, c->salt, 4);
+    memset(nonce + 4, 0, 4);
+    memcpy(nonce + 8, p + esp_start + 4, 4);
+    memcpy(p + iv_start, nonce + 4, GCM_IV);
     struct gcm_context_data state;
     c->encrypt(&c->key, &state, p + payload_start, p + payload_start, (uint64_t)(icv_start - payload_start), nonce,
                p + esp_start, ESP_HEADER, p + icv_start, GCM_ICV);
