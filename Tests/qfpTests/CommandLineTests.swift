@@ -70,6 +70,23 @@ struct CommandLineTests {
             #expect(forced.stderr.contains("apt-get install libipsec-mb-dev"), "\(forced.stderr)")
         }
     }
+
+    @Test("without the library: --crypto-provider ipsec-mb fails naming the file and the package; auto runs on BoringSSL")
+    func cryptoProviderLibraryMissing() throws {
+        let missing = ["QFP_IPSEC_MB_LIBRARY": "/nonexistent/libIPSec_MB.so.1"]
+        let probe = ["bench", "--only", "lookup", "--lookup-sizes", "1", "--json"]
+        for command in [probe, ["run", "--no-traffic", "--socket", "/nonexistent/qfp.sock"]] {
+            let forced = try runQFP(command + ["--crypto-provider", "ipsec-mb"], stdin: "", environment: missing)
+            #expect(forced.status != 0)
+            #expect(forced.stderr.contains("--crypto-provider ipsec-mb: crypto provider ipsec-mb (intel-ipsec-mb) is not available: cannot load /nonexistent/libIPSec_MB.so.1"),
+                    "\(forced.stderr)")
+            #expect(forced.stderr.contains("(Debian/Ubuntu: apt-get install libipsec-mb-dev)"), "\(forced.stderr)")
+        }
+        let auto = try runQFP(probe, stdin: "", environment: missing)
+        #expect(auto.status == 0, "\(auto.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(auto.stdout.utf8)) as? [String: Any])
+        #expect(object["crypto_provider"] as? String == "boringssl")
+    }
 }
 
 @Suite("qfp scenario")

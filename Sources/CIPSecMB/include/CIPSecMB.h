@@ -27,8 +27,9 @@ extern "C" {
 /// word, right after the function table; its own kinds are 1 and 2).
 #define QFP_IMB_KIND_GCM 3
 
-/// Loads the library and makes the manager, once per process (later calls return the first
-/// result; thread-safe). 1 when usable, 0 otherwise (`qfp_imb_error` says why).
+/// Loads the library (libIPSec_MB.so.1, or the file the environment variable
+/// QFP_IPSEC_MB_LIBRARY names) and makes the manager, once per process (later calls return the
+/// first result; thread-safe). 1 when usable, 0 otherwise (`qfp_imb_error` says why).
 int qfp_imb_load(void);
 
 /// Why the library is not usable (a static string), or NULL when it is or was not tried.
