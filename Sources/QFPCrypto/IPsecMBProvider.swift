@@ -12,7 +12,7 @@ import QFPDataplane
 ///   the ciphertext as it was when the ICV is bad (see `CIPSecMB.c`).
 /// - AES-CBC + HMAC: SwiftCryptoProvider's BoringSSL contexts. intel-ipsec-mb offers CBC + HMAC
 ///   only through its multi-buffer job API, which is fast for bursts of jobs across packets
-///   but, behind this one-packet-at-a-time table (submit, then flush), was 7–8× slower than
+///   but, behind this one-packet-at-a-time table (submit, then flush), was 2.6–2.8× slower than
 ///   BoringSSL's AES-NI CBC and SHA-NI HMAC (figures in docs/crypto.md).
 ///
 /// Cost and threading as `ESPCryptoContext` requires: no allocation, lock, system call or
