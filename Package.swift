@@ -39,17 +39,20 @@ let package = Package(
             dependencies: ["CNuma", .product(name: "Logging", package: "swift-log")],
             linkerSettings: [.linkedLibrary(numaLibrary, .when(platforms: [.linux]))]
         ),
-        // ESP transforms (AES-GCM over BoringSSL's EVP_AEAD, AES-CBC + HMAC over BoringSSL's AES
-        // and SHA functions), behind the data plane's per-SA crypto contexts (function tables of
+        // ESP transforms (AES-GCM over BoringSSL's EVP_AEAD or intel-ipsec-mb, AES-CBC + HMAC over
+        // BoringSSL's AES and SHA functions), behind the data plane's per-SA crypto contexts (function tables of
         // `@convention(c)` pointers), so that swift-crypto (and the Foundation it brings) stays
         // out of QFPDataplane.
         // The BoringSSL entry points (linked by swift-crypto, under their `CCryptoBoringSSL_`
         // names) that QFPCrypto calls directly for allocation-free ESP crypto.
         .target(name: "CBoringAEAD"),
+        // AES-GCM on intel-ipsec-mb (DPDK's aesni_gcm / aesni_mb library), dlopen()ed at run
+        // time: builds without the library (and without its header: then it is "unavailable").
+        .target(name: "CIPSecMB", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(
             name: "QFPCrypto",
             dependencies: [
-                "QFPDataplane", "CBoringAEAD",
+                "QFPDataplane", "CBoringAEAD", "CIPSecMB",
                 // Not imported: it links BoringSSL (CCryptoBoringSSL), whose symbols CBoringAEAD declares.
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -124,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "qfp",
             dependencies: [
-                "QFPDataplane", "QFPControl", "QFPGenerator", "QFPCLI", "QFPCapture", "QFPPort", "QFPSSH", "QFPPlot",
+                "QFPDataplane", "QFPControl", "QFPGenerator", "QFPCLI", "QFPCapture", "QFPPort", "QFPSSH", "QFPPlot", "QFPCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

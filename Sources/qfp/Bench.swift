@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QFPCLI
+import QFPCrypto
 import QFPDataplane
 import QFPGenerator
 import QFPPlot
@@ -23,7 +24,8 @@ struct Bench: ParsableCommand {
         /// The generator holding a set rate (--rate) for --rate-seconds; not in the default set.
         case rate
         /// Inbound AES-GCM-128 and AES-CBC-128 + HMAC-SHA1, one worker, at `--crypto-sizes`,
-        /// then the same transforms alone (crypto only, bursts of 32); not in the default set.
+        /// then the same transforms alone (crypto only, bursts of 32), on `--crypto-provider`;
+        /// not in the default set.
         case crypto
 
         static var defaults: [Part] { [.ring, .lookup, .inbound, .outbound, .generator] }
@@ -67,6 +69,9 @@ struct Bench: ParsableCommand {
             help: "Also measure inbound, 1 worker, at each of these SA counts (the plot's Mpps against SA count).")
     var sasSweep: [Int] = []
 
+    @Option(name: .customLong("crypto-provider"), help: CryptoProviderChoice.help)
+    var cryptoProvider: CryptoProviderChoice = .auto
+
     @Flag(name: .long, help: "Print one JSON object instead of the table.")
     var json = false
 
@@ -104,9 +109,11 @@ struct Bench: ParsableCommand {
         // Read the peers first: a bad file fails before minutes of measuring.
         let peerFigures: PeerFigures?
         do { peerFigures = try peers.map(PeerFigures.load(path:)) } catch { throw QFPFailure(error.description) }
+        // A provider that cannot be used fails before minutes of measuring, too.
+        let crypto = try cryptoProvider.selectForCommand()
         let topology = NUMATopology.current
         var report = BenchReport(topology: topology, workers: workers, securityAssociations: securityAssociations,
-                                 packetLength: length, missFraction: unknownPercent / 100)
+                                 packetLength: length, missFraction: unknownPercent / 100, cryptoProvider: crypto.name)
         let progress = json ? nil : Progress()
 
         if only.contains(.ring) {
@@ -161,6 +168,7 @@ struct Bench: ParsableCommand {
                     w.seconds = seconds
                     w.transform = transform
                     w.keys = BenchReport.benchKeys(transform)
+                    w.cryptoProvider = cryptoProvider
                     report.crypto.append(try ThroughputRun.run(w, topology: topology))
                 }
             }
@@ -168,7 +176,8 @@ struct Bench: ParsableCommand {
                 for size in cryptoSizes {
                     progress?.say("crypto only \(BenchReport.name(transform)), \(size) bytes, 1 SA, bursts of 32")
                     report.cryptoOnly.append(try CryptoOpsBenchmark.run(
-                        transform: transform, keys: BenchReport.benchKeys(transform), payloadLength: size, seconds: seconds))
+                        transform: transform, keys: BenchReport.benchKeys(transform), payloadLength: size, seconds: seconds,
+                        provider: crypto.provider))
                 }
             }
         }

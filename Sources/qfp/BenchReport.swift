@@ -15,6 +15,9 @@ struct BenchReport {
     let securityAssociations: Int
     let packetLength: Int
     let missFraction: Double
+    /// The data plane's ESP crypto ("ipsec-mb (avx512)", "boringssl"); the crypto part's
+    /// runs use it.
+    let cryptoProvider: String
     var ring: Ring?
     var lookups: [LookupBenchmark.Result] = []
     var runs: [ThroughputResult] = []
@@ -68,7 +71,9 @@ struct BenchReport {
                      encryptedLength: InboundSealedTraffic.encryptedLength(r.workload.packetLength, transform: r.workload.transform))
     }
 
-    init(topology: NUMATopology, workers: Int, securityAssociations: Int, packetLength: Int, missFraction: Double) {
+    init(topology: NUMATopology, workers: Int, securityAssociations: Int, packetLength: Int, missFraction: Double,
+         cryptoProvider: String) {
+        self.cryptoProvider = cryptoProvider
         self.topology = topology
         self.workers = workers
         self.securityAssociations = securityAssociations
@@ -118,7 +123,8 @@ struct BenchReport {
     var table: String {
         var out = heading + "\n"
         out += "NUMA: \(topology.isAvailable ? "\(topology.nodeCount) node\(topology.nodeCount == 1 ? "" : "s")" : "not available")"
-            + ", CPUs \(topology.allowedCPUs.map(String.init).joined(separator: ","))\n\n"
+            + ", CPUs \(topology.allowedCPUs.map(String.init).joined(separator: ","))\n"
+        out += "Crypto provider: \(cryptoProvider)\n\n"
         var rows: [(String, String)] = []
         if let ring {
             rows.append(("SPSC ring core to core, burst 32, 4-byte handles", "\(format(ring.handles.medianNanosecondsPerElement, 2)) ns/element (median of 64K chunks; best \(format(ring.handles.bestNanosecondsPerElement, 2)))"))
@@ -186,7 +192,7 @@ struct BenchReport {
         if let r = crypto.first {
             out += "\nCrypto runs: \(r.workload.securityAssociations) SAs with anti-replay DISABLED; each worker replays a ring of "
                 + "\(r.workload.sealedRingPackets) packets sealed once at set-up (sequence numbers 1, 2, ... per SA; the ICV covers them, "
-                + "so they cannot be patched per packet). Every packet is ICV-checked and decrypted (BoringSSL in place, no allocation: GCM through EVP_AEAD_CTX, CBC+HMAC through AES_cbc_encrypt and precomputed HMAC states); "
+                + "so they cannot be patched per packet). Every packet is ICV-checked and decrypted (\(cryptoProvider), in place, no allocation; CBC+HMAC is BoringSSL under every provider); "
                 + "the worker core also copies each packet from the ring into its buffer. Offered \(crypto.reduce(0) { $0 + $1.counters[.offered] }), "
                 + "forwarded \(crypto.reduce(0) { $0 + $1.counters[.forwarded] }), dropped \(crypto.reduce(0) { $0 + $1.counters.totalDropped }).\n"
         }
@@ -293,6 +299,8 @@ struct BenchReport {
             var failures: Int
         }
         var crypto_only: [CryptoOnly]
+        /// "ipsec-mb (avx512)" or "boringssl".
+        var crypto_provider: String
         var numa: Numa
         var global_drop_stats: [String: DropCountersJSON.Global]
         var ipsec_datapath_drops: [String: DropCountersJSON.Feature]
@@ -342,6 +350,7 @@ struct BenchReport {
                                 operations: r.operations, inbound_mops: r.inboundMops, outbound_mops: r.outboundMops,
                                 inbound_gbps: r.inboundGbps, outbound_gbps: r.outboundGbps, failures: r.failures)
             },
+            crypto_provider: cryptoProvider,
             numa: JSON.Numa(available: topology.isAvailable, nodes: topology.nodeCount, cpus: topology.allowedCPUs),
             global_drop_stats: drops.globalDropStats, ipsec_datapath_drops: drops.ipsecDatapathDrops)
     }

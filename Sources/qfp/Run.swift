@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import QFPCLI
 import QFPControl
+import QFPCrypto
 import QFPDataplane
 import QFPGenerator
 import QFPPort
@@ -75,6 +76,9 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("metrics-flows"), help: "Per-SA metrics for at most this many flows (the busiest; 0...10000).")
     var metricsFlows: Int = MetricsExposition.defaultMaximumFlows
 
+    @Option(name: .customLong("crypto-provider"), help: CryptoProviderChoice.help)
+    var cryptoProvider: CryptoProviderChoice = .auto
+
     @Flag(name: .customLong("show-default-config"), help: "Print the embedded default configuration and exit.")
     var showDefaultConfig = false
 
@@ -105,6 +109,8 @@ struct Run: ParsableCommand {
         let source = config ?? "(embedded default)"
         let loaded = try loadConfiguration(config, consequence: "nothing started")
         for note in loaded.notes { logger.warning("\(note)") }
+        let crypto = try cryptoProvider.selectForCommand()
+        logger.info("ESP crypto provider: \(crypto.name)")
         var trafficProfile: TrafficProfile?
         if let profile {
             trafficProfile = try GenerateCommand.loadProfile(profile)
@@ -146,6 +152,7 @@ struct Run: ParsableCommand {
         try pipeline.startClock()
         let clock = MonotonicControlClock()
         try pipeline.startWorkers()
+        pipeline.control.setCryptoProvider(crypto.provider)
         let router: Router
         do {
             router = try Router(pipeline: pipeline, clock: clock, configuration: loaded.configuration)

@@ -18,8 +18,8 @@ struct BurstOrderTests {
     }
 
     /// Runs `packets` through a fresh pipeline, all in one burst or one burst each.
-    func outcome(_ packets: [[UInt8]], transform: ESPTransform, oneBurst: Bool) throws -> Outcome {
-        let p = try makeCryptoPipeline()
+    func outcome(_ packets: [[UInt8]], provider: CryptoProviderChoice, transform: ESPTransform, oneBurst: Bool) throws -> Outcome {
+        let p = try makeCryptoPipeline(provider)
         let sa = try p.control.installInbound(InboundSAConfig(spi: 0x7000, destination: Net.router, transform: transform,
                                                               keys: testKeys(transform)))
         p.drain()
@@ -42,8 +42,8 @@ struct BurstOrderTests {
     }
 
     @Test("duplicates of earlier packets of the same burst are replays (19) whatever their ICV; a bad ICV does not consume its number",
-          arguments: cryptoTransforms)
-    func sameBurstReplays(_ transform: ESPTransform) throws {
+          arguments: testedProviders, cryptoTransforms)
+    func sameBurstReplays(_ provider: CryptoProviderChoice, _ transform: ESPTransform) throws {
         let keys = testKeys(transform)
         func packet(_ sequence: UInt32, tampered: Bool = false) throws -> [UInt8] {
             let inner = PacketBuilder.clear(source: Net.remoteHost, destination: Net.insideHost,
@@ -63,12 +63,12 @@ struct BurstOrderTests {
             try packet(3),                  // fresh, left of 6 but inside the window: decapsulated
             try packet(3),                  // duplicate: 19
         ]
-        let batched = try outcome(packets, transform: transform, oneBurst: true)
+        let batched = try outcome(packets, provider: provider, transform: transform, oneBurst: true)
         #expect(batched.featureDrops == [19: 4, 62: 1], "\(transform)")
         #expect(batched.decapsulated == 3 && batched.integrityFailures == 1 && batched.replayDuplicates == 4)
         #expect(batched.transmitted.count == 3)
         // Exactly what the packets give one burst each, in the same order.
-        let separate = try outcome(packets, transform: transform, oneBurst: false)
+        let separate = try outcome(packets, provider: provider, transform: transform, oneBurst: false)
         #expect(batched == separate)
     }
 }

@@ -25,12 +25,19 @@ func hex(_ s: String) -> [UInt8] {
     return out
 }
 
-/// A manual pipeline with transmit rings and the swift-crypto provider.
-func makeCryptoPipeline() throws -> ManualPipeline {
+/// The providers every crypto test runs against: BoringSSL always, intel-ipsec-mb when its
+/// library loads. When it does not, `IPsecMBProviderTests`' "ipsec-mb cases run" shows as
+/// skipped with the reason, and "installed means loaded" fails if the library is on disk but
+/// does not load, so the ipsec-mb cases are never dropped silently.
+let testedProviders: [CryptoProviderChoice] = IPsecMBProvider.isAvailable ? [.boringSSL, .ipsecMB] : [.boringSSL]
+
+/// A manual pipeline with transmit rings (and drop capture) and `provider`'s crypto.
+func makeCryptoPipeline(_ provider: CryptoProviderChoice = .boringSSL) throws -> ManualPipeline {
     var c = ManualPipeline.smallConfiguration
     c.transmitRings = true
+    c.dropCaptureRingSlots = 64
     let p = try ManualPipeline(c)
-    p.control.setCryptoProvider(SwiftCryptoProvider())
+    p.control.setCryptoProvider(try provider.select().provider)
     return p
 }
 
@@ -64,16 +71,16 @@ func testKeys(_ transform: ESPTransform) -> ESPKeys {
 
 let cryptoTransforms = ESPTransform.allCases.filter { $0 != .null }
 
-@Suite("ESP transforms (swift-crypto)")
+@Suite("ESP transforms (BoringSSL and intel-ipsec-mb)")
 struct ESPTransformTests {
     func vectorPacket(_ esp: [UInt8]) -> [UInt8] {
         PacketBuilder.ip(source: Net.peer, destination: Net.router, protocolNumber: IPv4Header.protocolNumberESP, payload: esp)
     }
 
-    @Test("known-answer vectors (pyca/cryptography) decrypt to the inner datagram", arguments: ESPVectors.all.indices)
-    func knownAnswerInbound(_ index: Int) throws {
+    @Test("known-answer vectors (pyca/cryptography) decrypt to the inner datagram", arguments: testedProviders, ESPVectors.all.indices)
+    func knownAnswerInbound(_ provider: CryptoProviderChoice, _ index: Int) throws {
         let (transform, cipher, authenticator, esp) = ESPVectors.all[index]
-        let p = try makeCryptoPipeline()
+        let p = try makeCryptoPipeline(provider)
         let sa = try p.control.installInbound(InboundSAConfig(
             spi: ESPVectors.spi, destination: Net.router, transform: transform,
             keys: ESPKeys(cipher: cipher, authenticator: authenticator)))
@@ -86,8 +93,8 @@ struct ESPTransformTests {
         p.expectConservation()
     }
 
-    @Test("sealing matches the known answers: GCM exactly, CBC by its ICV and decryption", arguments: ESPVectors.all.indices)
-    func knownAnswerSeal(_ index: Int) throws {
+    @Test("sealing matches the known answers: GCM exactly, CBC by its ICV and decryption", arguments: testedProviders, ESPVectors.all.indices)
+    func knownAnswerSeal(_ provider: CryptoProviderChoice, _ index: Int) throws {
         let (transform, cipher, authenticator, expected) = ESPVectors.all[index]
         let keys = ESPKeys(cipher: cipher, authenticator: authenticator)
         let built = try PacketBuilder.protectedESP(
@@ -95,25 +102,45 @@ struct ESPTransformTests {
             inner: ESPVectors.inner, transform: transform, keys: keys)
         let esp = Array(built[IPv4Header.minimumLength...])
         #expect(esp.count == expected.count)
+        // The builder seals with BoringSSL (a peer); now the provider under test opens that
+        // packet and seals the plaintext again, in place.
+        let crypto = try provider.select().provider
+        let context = try crypto.makeContext(transform: transform, keys: keys)
+        defer { crypto.releaseContext(context) }
+        let payloadStart = ESPHeader.length + transform.ivLength
+        let icvStart = esp.count - transform.icvLength
+        var resealed = esp
+        resealed.withUnsafeMutableBytes { raw in
+            let packet = raw.baseAddress!
+            #expect(context.verify(packet: packet, espStart: 0, end: esp.count))
+            #expect(context.decrypt(packet: packet, payloadStart: payloadStart, payloadEnd: icvStart))
+            #expect(Array(raw[payloadStart ..< payloadStart + ESPVectors.inner.count]) == ESPVectors.inner)
+            context.seal(packet: packet, espStart: 0, payloadStart: payloadStart, icvStart: icvStart)
+        }
         if transform.isAEAD {
             #expect(esp == expected, "\(transform)")
+            #expect(resealed == expected, "\(transform) sealed by \(provider)")
         } else {
             // Random IV: a different ciphertext, which still decrypts and authenticates.
             #expect(esp[8 ..< 24] != expected[8 ..< 24])
-            let p = try makeCryptoPipeline()
-            try p.control.installInbound(InboundSAConfig(spi: ESPVectors.spi, destination: Net.router, transform: transform, keys: keys))
+            #expect(resealed[8 ..< 24] != expected[8 ..< 24])
+            let p = try makeCryptoPipeline(provider)
+            // Both packets carry sequence number 10: anti-replay off for the second.
+            try p.control.installInbound(InboundSAConfig(spi: ESPVectors.spi, destination: Net.router, transform: transform,
+                                                         replay: .disabled, keys: keys))
             p.drain()
             p.inject(built)
+            p.inject(Array(built[..<IPv4Header.minimumLength]) + resealed)
             p.drain()
-            #expect(p.transmittedPackets() == [ESPVectors.inner])
+            #expect(p.transmittedPackets() == [ESPVectors.inner, ESPVectors.inner])
         }
     }
 
-    @Test("outbound then inbound through two pipelines, every transform, tunnel/UDP/transport", arguments: cryptoTransforms)
-    func roundTrip(_ transform: ESPTransform) throws {
+    @Test("outbound then inbound through two pipelines, every transform, tunnel/UDP/transport", arguments: testedProviders, cryptoTransforms)
+    func roundTrip(_ provider: CryptoProviderChoice, _ transform: ESPTransform) throws {
         let keys = testKeys(transform)
         for (mode, udp) in [(IPsecMode.tunnel, false), (.tunnel, true), (.transport, false)] {
-            let sender = try makeCryptoPipeline()
+            let sender = try makeCryptoPipeline(provider)
             try sender.control.installPolicies([SecurityPolicy(source: Net.insideNet, destination: Net.protectedNet, action: .protect(binding: 1))])
             let out = try sender.control.installOutbound(OutboundSAConfig(
                 spi: 0xC0DE, mode: mode, transform: transform, encapsulation: udp ? .udp : .esp,
@@ -132,7 +159,7 @@ struct ESPTransformTests {
             let run = [UInt8](repeating: 0xAB, count: 8)
             for s in sent { #expect(!s.indices.dropLast(7).contains { Array(s[$0 ..< $0 + 8]) == run }, "\(transform) leaks clear text") }
 
-            let receiver = try makeCryptoPipeline()
+            let receiver = try makeCryptoPipeline(provider)
             let destination = mode == .tunnel ? Net.router : Net.remoteHost
             let sa = try receiver.control.installInbound(InboundSAConfig(
                 spi: 0xC0DE, destination: destination, mode: mode, transform: transform,
@@ -149,10 +176,12 @@ struct ESPTransformTests {
         }
     }
 
-    @Test("a flipped bit in IV, ciphertext or ICV is drop 62; the sequence number stays usable", arguments: cryptoTransforms)
-    func integrityFailure(_ transform: ESPTransform) throws {
+    @Test("a flipped bit in IV, ciphertext or ICV is drop 62; the sequence number stays usable; no plaintext left in the dropped packet",
+          arguments: testedProviders, cryptoTransforms)
+    func integrityFailure(_ provider: CryptoProviderChoice, _ transform: ESPTransform) throws {
         let keys = testKeys(transform)
-        let p = try makeCryptoPipeline()
+        let p = try makeCryptoPipeline(provider)
+        try p.control.setDropCapture(true)
         let sa = try p.control.installInbound(InboundSAConfig(spi: 0x4000, destination: Net.router, transform: transform, keys: keys))
         p.drain()
         let inner = PacketBuilder.clear(source: Net.remoteHost, destination: Net.insideHost, payloadLength: 40)
@@ -171,6 +200,25 @@ struct ESPTransformTests {
         p.drain()
         #expect(p.transmittedPackets().isEmpty)
         #expect(p.featureDrops == [62: 4])
+        // The dropped packets as the workers captured them: intel-ipsec-mb and the CBC
+        // transforms leave every byte as it arrived; BoringSSL's GCM open zeroes the
+        // ciphertext on failure. Neither leaves the inner datagram in the buffer.
+        var dropped: [DroppedFrame] = []
+        p.control.drainDroppedFrames(into: &dropped)
+        #expect(dropped.count == 4)
+        for frame in dropped {
+            let bytes = (0 ..< Int(frame.capturedLength)).map { frame.bytes[$0] }
+            #expect(bytes.count == good.count)
+            let start = 20 + 8 + transform.ivLength
+            #expect(!bytes.indices.dropLast(inner.count - 1).contains { Array(bytes[$0 ..< $0 + inner.count]) == inner },
+                    "\(provider) \(transform): plaintext in a dropped packet")
+            if provider == .ipsecMB || !transform.isAEAD {
+                #expect(bytes.enumerated().filter { $0.element != good[$0.offset] }.count == 1,
+                        "\(provider) \(transform): the dropped packet differs from what was sent in more than the flipped bit")
+            } else {
+                #expect(bytes[start ..< good.count - 16].allSatisfy { $0 == 0 })
+            }
+        }
         #expect(p.control.counters(sa)?[.integrityFailures] == 4)
         // The integrity failures were punted for %CRYPTO-4-RECVD_PKT_MAC_ERR.
         #expect(p.control.drainPunts().filter { $0.kind == .integrityFailure }.count >= 1)
@@ -186,10 +234,10 @@ struct ESPTransformTests {
         p.expectConservation()
     }
 
-    @Test("bad padding is drop 23, a wrong next header drop 65 (after decryption)", arguments: cryptoTransforms)
-    func trailerErrors(_ transform: ESPTransform) throws {
+    @Test("bad padding is drop 23, a wrong next header drop 65 (after decryption)", arguments: testedProviders, cryptoTransforms)
+    func trailerErrors(_ provider: CryptoProviderChoice, _ transform: ESPTransform) throws {
         let keys = testKeys(transform)
-        let p = try makeCryptoPipeline()
+        let p = try makeCryptoPipeline(provider)
         let sa = try p.control.installInbound(InboundSAConfig(spi: 0x5000, destination: Net.router, transform: transform, keys: keys))
         p.drain()
         let block = transform.blockSize
@@ -213,9 +261,9 @@ struct ESPTransformTests {
         p.expectConservation()
     }
 
-    @Test("key lengths are checked at install, naming the SPI and the transform")
-    func keyValidation() throws {
-        let p = try makeCryptoPipeline()
+    @Test("key lengths are checked at install, naming the SPI and the transform", arguments: testedProviders)
+    func keyValidation(_ provider: CryptoProviderChoice) throws {
+        let p = try makeCryptoPipeline(provider)
         #expect(throws: DataplaneError.invalidSA("SPI 0x1234(4660): esp-gcm 128: cipher key (AES key + 4-byte salt) is 16 bytes, needs 20")) {
             try p.control.installInbound(InboundSAConfig(spi: 0x1234, destination: Net.router, transform: .aesGCM128,
                                                          keys: ESPKeys(cipher: Array(repeating: 1, count: 16))))
@@ -235,9 +283,9 @@ struct ESPTransformTests {
                                                      keys: testKeys(.aesGCM128)))
     }
 
-    @Test("deleted SAs' contexts are released once the worker acknowledged; slots are reused")
-    func contextReclamation() throws {
-        let p = try makeCryptoPipeline()
+    @Test("deleted SAs' contexts are released once the worker acknowledged; slots are reused", arguments: testedProviders)
+    func contextReclamation(_ provider: CryptoProviderChoice) throws {
+        let p = try makeCryptoPipeline(provider)
         for round in 0..<3 {
             let sa = try p.control.installInbound(InboundSAConfig(spi: 0x6000, destination: Net.router, transform: .aesGCM128,
                                                                   keys: testKeys(.aesGCM128)))

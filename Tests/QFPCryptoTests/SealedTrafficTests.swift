@@ -6,9 +6,10 @@ import Testing
 @Suite("Sealed inbound traffic (the crypto benchmark's generator)")
 struct SealedTrafficTests {
     @Test("two laps of the ring all decrypt and forward with anti-replay disabled; lengths as the benchmark reports them",
-          arguments: [ESPTransform.aesGCM128, .aesCBC128SHA1], [64, 1500])
-    func ringDecrypts(_ transform: ESPTransform, _ size: Int) throws {
-        let p = try makeCryptoPipeline()
+          arguments: testedProviders, [(ESPTransform.aesGCM128, 64), (.aesGCM128, 1500), (.aesCBC128SHA1, 64), (.aesCBC128SHA1, 1500)])
+    func ringDecrypts(_ provider: CryptoProviderChoice, _ run: (transform: ESPTransform, size: Int)) throws {
+        let (transform, size) = run
+        let p = try makeCryptoPipeline(provider)
         let keys = testKeys(transform)
         let spis: [UInt32] = [0x2001, 0x2002, 0x2003]
         for spi in spis {

@@ -43,6 +43,49 @@ struct CommandLineTests {
         #expect(r.stderr.contains("--workers must be in 1...64, got 0"))
         let u = try runQFP(["bench", "--only", "teleport"])
         #expect(u.status != 0 && u.stderr.contains("teleport"))
+        for command in ["bench", "run"] {
+            let c = try runQFP([command, "--crypto-provider", "openssl"])
+            #expect(c.status != 0, "\(command)")
+            #expect(c.stderr.contains("openssl") && c.stderr.contains("--crypto-provider") && c.stderr.contains("ipsec-mb"), "\(command): \(c.stderr)")
+        }
+    }
+
+    @Test("bench --crypto-provider: the JSON and the table name the provider; forcing ipsec-mb without the library is an error naming it")
+    func benchCryptoProvider() throws {
+        let common = ["bench", "--only", "crypto", "--crypto-sizes", "64", "--crypto-sas", "64", "--seconds", "0.05"]
+        let boring = try runQFP(common + ["--json", "--crypto-provider", "boringssl"])
+        #expect(boring.status == 0, "\(boring.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(boring.stdout.utf8)) as? [String: Any])
+        #expect(object["crypto_provider"] as? String == "boringssl")
+        #expect((object["crypto_only"] as? [[String: Any]])?.count == 2)
+        let forced = try runQFP(common + ["--crypto-provider", "ipsec-mb"])
+        if forced.status == 0 {
+            #expect(forced.stdout.contains("Crypto provider: ipsec-mb ("), "\(forced.stdout)")
+            let auto = try runQFP(common + ["--json"])
+            #expect(auto.status == 0, "\(auto.stderr)")
+            let a = try #require(try JSONSerialization.jsonObject(with: Data(auto.stdout.utf8)) as? [String: Any])
+            #expect((a["crypto_provider"] as? String)?.hasPrefix("ipsec-mb (") == true)
+        } else {
+            #expect(forced.stderr.contains("libIPSec_MB.so.1") || forced.stderr.contains("intel-ipsec-mb.h"), "\(forced.stderr)")
+            #expect(forced.stderr.contains("apt-get install libipsec-mb-dev"), "\(forced.stderr)")
+        }
+    }
+
+    @Test("without the library: --crypto-provider ipsec-mb fails naming the file and the package; auto runs on BoringSSL")
+    func cryptoProviderLibraryMissing() throws {
+        let missing = ["QFP_IPSEC_MB_LIBRARY": "/nonexistent/libIPSec_MB.so.1"]
+        let probe = ["bench", "--only", "lookup", "--lookup-sizes", "1", "--json"]
+        for command in [probe, ["run", "--no-traffic", "--socket", "/nonexistent/qfp.sock"]] {
+            let forced = try runQFP(command + ["--crypto-provider", "ipsec-mb"], stdin: "", environment: missing)
+            #expect(forced.status != 0)
+            #expect(forced.stderr.contains("--crypto-provider ipsec-mb: crypto provider ipsec-mb (intel-ipsec-mb) is not available: cannot load /nonexistent/libIPSec_MB.so.1"),
+                    "\(forced.stderr)")
+            #expect(forced.stderr.contains("(Debian/Ubuntu: apt-get install libipsec-mb-dev)"), "\(forced.stderr)")
+        }
+        let auto = try runQFP(probe, stdin: "", environment: missing)
+        #expect(auto.status == 0, "\(auto.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(auto.stdout.utf8)) as? [String: Any])
+        #expect(object["crypto_provider"] as? String == "boringssl")
     }
 }
 

@@ -8,11 +8,14 @@ func qfpBinary() -> URL {
     return bundle.deletingLastPathComponent().appendingPathComponent("qfp")
 }
 
-/// Runs `qfp` with `stdin` fed in and waits for it.
-func runQFP(_ arguments: [String], stdin: String) throws -> (status: Int32, stdout: String, stderr: String) {
+/// Runs `qfp` with `stdin` fed in (and `environment` added to this process's) and waits for it.
+func runQFP(_ arguments: [String], stdin: String, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = qfpBinary()
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let input = Pipe(), out = Pipe(), err = Pipe()
     process.standardInput = input
     process.standardOutput = out

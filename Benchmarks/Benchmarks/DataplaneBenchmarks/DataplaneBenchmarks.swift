@@ -90,6 +90,26 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // AES-GCM on intel-ipsec-mb (`--crypto-provider ipsec-mb`: CIPSecMB's contexts over the
+    // library's gcm128_dec/enc, VAES/AVX-512 where the CPU has it), the same two shapes as
+    // above; the same zero-malloc thresholds. Registered only when libIPSec_MB.so.1 loads.
+    if IPsecMBProvider.isAvailable {
+        for size in [64, 1500] {
+            Benchmark("InboundCrypto.IPsecMB.AESGCM128.\(size)B",
+                      configuration: .init(scalingFactor: .kilo, thresholds: zeroMallocs),
+                      closure: { benchmark, fixture in
+                          for _ in benchmark.scaledIterations { fixture.burst() }
+                      },
+                      setup: { try InboundCryptoFixture(transform: .aesGCM128, payloadLength: size, provider: .ipsecMB) })
+            Benchmark("CryptoOps.IPsecMB.AESGCM128.\(size)B",
+                      configuration: .init(scalingFactor: .kilo, thresholds: zeroMallocs),
+                      closure: { benchmark, fixture in
+                          for _ in benchmark.scaledIterations { fixture.burst() }
+                      },
+                      setup: { try CryptoOpsFixture(transform: .aesGCM128, payloadLength: size, provider: .ipsecMB) })
+        }
+    }
+
     // The traffic generator on one thread: a max-rate stream over 1,024 SAs (64-byte and IMIX),
     // template fill, steering, the worker's stages, the transmit ring and the generator's rx
     // with its latency histogram. One iteration = one generator step (up to 256 packets) and
@@ -225,13 +245,13 @@ final class InboundFixture {
     }
 }
 
-/// A one-worker manual pipeline with the BoringSSL provider, fed sealed ESP.
+/// A one-worker manual pipeline with `provider`'s crypto (BoringSSL unless told), fed sealed ESP.
 final class InboundCryptoFixture {
     let pipeline: ManualPipeline
     var traffic: InboundSealedTraffic
     let handles = UnsafeMutablePointer<PacketHandle>.allocate(capacity: 32)
 
-    init(transform: ESPTransform, payloadLength: Int) throws {
+    init(transform: ESPTransform, payloadLength: Int, provider: CryptoProviderChoice = .boringSSL) throws {
         var c = ManualPipeline.smallConfiguration
         c.workers = 1
         c.inboundSAsPerWorker = 2048
@@ -239,7 +259,7 @@ final class InboundCryptoFixture {
         c.inputRingSlots = 1024
         c.commandRingSlots = 4096
         let pipeline = try ManualPipeline(c)
-        pipeline.control.setCryptoProvider(SwiftCryptoProvider())
+        pipeline.control.setCryptoProvider(try provider.select().provider)
         let router = IPAddress(ipv4: 0xC000_0201)
         try pipeline.control.setLocalEndpoint(router, mode: .tunnel)
         let keys = ESPKeys(cipher: (0..<transform.cipherKeyLength).map { UInt8(truncatingIfNeeded: 0x51 &* $0 &+ 3) },
@@ -336,9 +356,10 @@ final class PuntFixture {
     }
 }
 
-/// One SA's crypto context and 32 ESP buffers (no IP header) of `payloadLength` encrypted bytes.
+/// One SA's crypto context (BoringSSL unless told) and 32 ESP buffers (no IP header) of
+/// `payloadLength` encrypted bytes.
 final class CryptoOpsFixture {
-    let provider = SwiftCryptoProvider()
+    let provider: any ESPCryptoProvider
     let context: ESPCryptoContext
     let memory: UnsafeMutableRawPointer
     let payloadStart: Int
@@ -346,9 +367,10 @@ final class CryptoOpsFixture {
     let end: Int
     static let stride = 2048
 
-    init(transform: ESPTransform, payloadLength: Int) throws {
+    init(transform: ESPTransform, payloadLength: Int, provider choice: CryptoProviderChoice = .boringSSL) throws {
         let keys = ESPKeys(cipher: (0..<transform.cipherKeyLength).map { UInt8(truncatingIfNeeded: 0x51 &* $0 &+ 3) },
                            authenticator: (0..<transform.authenticatorKeyLength).map { UInt8(truncatingIfNeeded: 0x37 &* $0 &+ 9) })
+        provider = try choice.select().provider
         context = try provider.makeContext(transform: transform, keys: keys)
         payloadStart = ESPHeader.length + transform.ivLength
         icvStart = payloadStart + InboundSealedTraffic.encryptedLength(payloadLength, transform: transform)

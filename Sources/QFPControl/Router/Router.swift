@@ -57,8 +57,9 @@ public final class Router: @unchecked Sendable {
         self.pipeline = pipeline
         self.clock = clock
         state = Mutex(State())
-        // ESP transforms other than esp-null need crypto contexts (swift-crypto, QFPCrypto).
-        if !pipeline.control.hasCryptoProvider { pipeline.control.setCryptoProvider(SwiftCryptoProvider()) }
+        // ESP transforms other than esp-null need crypto contexts (QFPCrypto): intel-ipsec-mb
+        // when it loads, else BoringSSL, unless the caller chose (`qfp run --crypto-provider`).
+        if !pipeline.control.hasCryptoProvider { pipeline.control.setCryptoProvider(CryptoProviderChoice.automatic.provider) }
         try apply(configuration)
     }
 

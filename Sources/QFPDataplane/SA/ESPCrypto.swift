@@ -71,8 +71,9 @@ public struct ESPCryptoContext: @unchecked Sendable, Equatable {
 
 /// Makes and frees crypto contexts for SAs (cold path: SA install and reclamation).
 ///
-/// Registered with `DataplaneControl.setCryptoProvider(_:)`; QFPCrypto's `SwiftCryptoProvider`
-/// is the implementation over swift-crypto.
+/// Registered with `DataplaneControl.setCryptoProvider(_:)`. QFPCrypto has two:
+/// `SwiftCryptoProvider` (BoringSSL, as swift-crypto links it) and `IPsecMBProvider`
+/// (AES-GCM on intel-ipsec-mb, loaded at run time); `CryptoProviderChoice` picks one.
 public protocol ESPCryptoProvider: Sendable {
     /// A context for `transform` (never `.null`) with `keys`, whose lengths were validated.
     func makeContext(transform: ESPTransform, keys: ESPKeys) throws(DataplaneError) -> ESPCryptoContext

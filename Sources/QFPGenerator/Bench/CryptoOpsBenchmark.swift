@@ -29,12 +29,12 @@ public enum CryptoOpsBenchmark {
         public var outboundGbps: Double { outboundMops * Double(bufferBytes) * 8 / 1000 }
     }
 
-    /// Runs both directions for about `seconds` in total. `payloadLength` is rounded up to
-    /// the transform's block as the pipeline benchmark does (`InboundSealedTraffic`).
+    /// Runs both directions for about `seconds` in total, on `provider`'s contexts.
+    /// `payloadLength` is rounded up to the transform's block as the pipeline benchmark does
+    /// (`InboundSealedTraffic`).
     public static func run(transform: ESPTransform, keys: ESPKeys, payloadLength: Int, seconds: Double,
-                           burst: Int = 32, buffers: Int = 256) throws -> Result {
+                           provider: any ESPCryptoProvider, burst: Int = 32, buffers: Int = 256) throws -> Result {
         precondition(transform != .null && buffers % burst == 0, "crypto ops benchmark: needs a cipher and whole bursts")
-        let provider = SwiftCryptoProvider()
         let context = try provider.makeContext(transform: transform, keys: keys)
         defer { provider.releaseContext(context) }
         let length = InboundSealedTraffic.encryptedLength(payloadLength, transform: transform)

@@ -49,6 +49,9 @@ public struct ThroughputWorkload: Sendable, Equatable {
     public var transform: ESPTransform = .null
     public var keys: ESPKeys = .none
     public var sealedRingPackets: Int = 1024
+    /// Who opens the sealed traffic in the data plane (the generators seal with BoringSSL,
+    /// `InboundSealedTraffic`, so the two sides are independent implementations).
+    public var cryptoProvider: CryptoProviderChoice = .auto
 
     /// The IP packet length a run with this workload sends.
     public var ipPacketLength: Int {
@@ -140,7 +143,7 @@ public enum ThroughputRun {
         }
 
         let sealed = w.direction == .inbound && w.transform != .null
-        if sealed { pipeline.control.setCryptoProvider(SwiftCryptoProvider()) }
+        if sealed { pipeline.control.setCryptoProvider(try w.cryptoProvider.select().provider) }
         let phase = Phase()
         for t in 0..<w.workers {
             let sealedTraffic = sealed
