@@ -86,6 +86,43 @@ struct PortLoopTests {
         return c
     }
 
+    /// A pipeline with one worker, a synthetic two-block ring and a port loop over it, sending
+    /// through `fd` (a socket pair end, or -1 for a socket that refuses every frame).
+    final class Fixture {
+        let pipeline: Pipeline
+        var worker: Worker
+        let ring: UnsafeMutableRawPointer
+        let scratch: UnsafeMutableRawPointer
+        let statistics = PortStatistics()
+        var loop: PortLoop
+        static let blocks = 2
+
+        init(pool: Int, fd: Int32, destination: MACAddress?) throws {
+            pipeline = try Pipeline(PortLoopTests.configuration(pool: pool))
+            worker = pipeline.takeWorker(0)
+            ring = UnsafeMutableRawPointer.allocate(byteCount: Self.blocks * PortLoopTests.blockSize, alignment: 4096)
+            // Zeroed as the kernel's ring is: every block belongs to the kernel until it says
+            // otherwise (leftover bytes could look like TP_STATUS_USER).
+            ring.initializeMemory(as: UInt8.self, repeating: 0, count: Self.blocks * PortLoopTests.blockSize)
+            scratch = UnsafeMutableRawPointer.allocate(byteCount: PacketBuffer.size + 64, alignment: 64)
+            guard let transmit = pipeline.transmitRings(ofWorker: 0) else { throw DataplaneError.outOfMemory(what: "transmit rings", bytes: 0) }
+            loop = PortLoop(
+                source: pipeline.takeSource(0), fd: fd, ringBase: ring, blockSize: PortLoopTests.blockSize, blockCount: Self.blocks,
+                directory: pipeline.directory, clock: pipeline.clock, statistics: statistics, stop: StopFlag(),
+                transmit: [transmit], burst: 32, inputInterface: 1,
+                source: MACAddress(octets: PortLoopTests.own), destination: destination, scratch: scratch)
+        }
+
+        /// The ring's block `n`.
+        func block(_ n: Int) -> UnsafeMutableRawPointer { ring + n * PortLoopTests.blockSize }
+
+        deinit {
+            loop.finish()
+            ring.deallocate()
+            scratch.deallocate()
+        }
+    }
+
     @Test("The shim reads the layout this test writes (the kernel's ABI)")
     func layout() {
         #expect(MemoryLayout<tpacket3_hdr>.size == 48)
@@ -94,29 +131,12 @@ struct PortLoopTests {
 
     @Test("Every frame counted under one name; the pipeline gets exactly the IP datagrams; forwarded packets leave framed")
     func conservation() throws {
-        let c = Self.configuration(pool: 256)
-        let pipeline = try Pipeline(c)
-        var worker = pipeline.takeWorker(0)
-
         var sockets: [Int32] = [0, 0]
         try #require(socketpair(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0, &sockets) == 0)
         defer { close(sockets[0]); close(sockets[1]) }
-
-        let blocks = 2
-        let ring = UnsafeMutableRawPointer.allocate(byteCount: blocks * Self.blockSize, alignment: 4096)
-        // Zeroed as the kernel's ring is: every block belongs to the kernel until it says otherwise
-        // (leftover bytes could look like TP_STATUS_USER).
-        ring.initializeMemory(as: UInt8.self, repeating: 0, count: blocks * Self.blockSize)
-        defer { ring.deallocate() }
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: PacketBuffer.size + 64, alignment: 64)
-        defer { scratch.deallocate() }
-        let statistics = PortStatistics()
-        var loop = PortLoop(
-            source: pipeline.takeSource(0), fd: sockets[0], ringBase: ring, blockSize: Self.blockSize, blockCount: blocks,
-            directory: pipeline.directory, clock: pipeline.clock, statistics: statistics, stop: StopFlag(),
-            transmit: [try #require(pipeline.transmitRings(ofWorker: 0))], burst: 32, inputInterface: 1,
-            source: MACAddress(octets: Self.own), destination: nil, scratch: scratch)
-        defer { loop.finish() }
+        let f = try Fixture(pool: 256, fd: sockets[0], destination: nil)
+        defer { withExtendedLifetime(f) {} }   // `ring` is f's memory
+        let (pipeline, ring, statistics) = (f.pipeline, f.ring, f.statistics)
 
         let small = Self.ipv4(total: 60, id: 1)
         let padded = Self.ipv4(total: 28, id: 2) + [UInt8](repeating: 0, count: 18)   // Ethernet padding
@@ -135,7 +155,7 @@ struct PortLoopTests {
             (Self.ethernet(0x0800, small), nil, true),                                       // our own: skipped
             ([], nil, false),                                                                // empty: undecodable
         ])
-        #expect(loop.receive() == 11)
+        #expect(f.loop.receive() == 11)
         #expect(qfp_block_ready(ring) == 0, "the block went back to the kernel")
 
         let p = statistics.counters
@@ -145,8 +165,8 @@ struct PortLoopTests {
         #expect(pipeline.statistics.totals()[.offered] == 4)
 
         // The worker forwards them (no policy: in the clear); the loop frames and sends them.
-        while worker.poll() > 0 {}
-        #expect(loop.transmitPending() == 4)
+        while f.worker.poll() > 0 {}
+        #expect(f.loop.transmitPending() == 4)
         let q = statistics.counters
         #expect(q.transmitted == 4 && q.transmitErrors == 0)
         var lengths: [Int] = []
@@ -163,88 +183,75 @@ struct PortLoopTests {
         #expect(q.octetsTransmitted == UInt64(60 + 28 + 100 + 80 + 4 * 14))
 
         // Every buffer comes back once the worker reclaims the completions.
-        while worker.poll() > 0 {}
-        _ = worker.poll()
-        loop.source.reclaim()
-        #expect(loop.source.freeBuffers == c.sourcePoolBuffers)
+        while f.worker.poll() > 0 {}
+        _ = f.worker.poll()
+        f.loop.source.reclaim()
+        #expect(f.loop.source.freeBuffers == 256)
         let totals = pipeline.statistics.totals()
         #expect(totals[.offered] == totals.accountedFor)
     }
 
     @Test("shutdown at run time: a new egress table reaches the running loop; a down port takes nothing in and sends nothing out; old tables are freed")
     func shutdownAtRunTime() throws {
-        let c = Self.configuration(pool: 256)
-        let pipeline = try Pipeline(c)
-        var worker = pipeline.takeWorker(0)
         var sockets: [Int32] = [0, 0]
         try #require(socketpair(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0, &sockets) == 0)
         defer { close(sockets[0]); close(sockets[1]) }
-        let blocks = 2
-        let ring = UnsafeMutableRawPointer.allocate(byteCount: blocks * Self.blockSize, alignment: 4096)
-        ring.initializeMemory(as: UInt8.self, repeating: 0, count: blocks * Self.blockSize)
-        defer { ring.deallocate() }
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: PacketBuffer.size + 64, alignment: 64)
-        defer { scratch.deallocate() }
-        let statistics = PortStatistics()
-        var loop = PortLoop(
-            source: pipeline.takeSource(0), fd: sockets[0], ringBase: ring, blockSize: Self.blockSize, blockCount: blocks,
-            directory: pipeline.directory, clock: pipeline.clock, statistics: statistics, stop: StopFlag(),
-            transmit: [try #require(pipeline.transmitRings(ofWorker: 0))], burst: 32, inputInterface: 1,
-            source: MACAddress(octets: Self.own), destination: nil, scratch: scratch)
-        defer { loop.finish() }
+        let f = try Fixture(pool: 256, fd: sockets[0], destination: nil)
+        defer { withExtendedLifetime(f) {} }   // `ring` is f's memory
+        let (pipeline, ring, statistics) = (f.pipeline, f.ring, f.statistics)
         let frames: [(bytes: [UInt8], wire: Int?, outgoing: Bool)] = [
             (Self.ethernet(0x0800, Self.ipv4(total: 60, id: 1)), nil, false),
             (Self.ethernet(0x0800, Self.ipv4(total: 70, id: 2)), nil, false),
         ]
 
         // Shut down: the frames are walked (the block goes back to the kernel) but not taken in.
-        loop.publication.publish(EgressTable(interfaces: [1], down: [0]))
-        loop.takeNewEgress()
+        f.loop.publication.publish(EgressTable(interfaces: [1], down: [0]))
+        f.loop.takeNewEgress()
         Self.writeBlock(ring, frames: frames)
-        #expect(loop.receive() == 2)
+        #expect(f.loop.receive() == 2)
         #expect(qfp_block_ready(ring) == 0, "the block went back to the kernel")
         #expect(statistics.counters.framesReceived == 0 && statistics.counters.injected == 0)
         #expect(pipeline.statistics.totals()[.offered] == 0)
 
         // Up again: taken in and forwarded by the worker; shut before the loop sends them.
-        loop.publication.publish(EgressTable(interfaces: [1]))
-        loop.takeNewEgress()
-        Self.writeBlock(ring + Self.blockSize, frames: frames)
-        #expect(loop.receive() == 2)
+        f.loop.publication.publish(EgressTable(interfaces: [1]))
+        f.loop.takeNewEgress()
+        Self.writeBlock(f.block(1), frames: frames)
+        #expect(f.loop.receive() == 2)
         #expect(statistics.counters.injected == 2)
-        while worker.poll() > 0 {}
-        loop.publication.publish(EgressTable(interfaces: [1], down: [0]))
-        loop.takeNewEgress()
-        #expect(loop.transmitPending() == 2)
+        while f.worker.poll() > 0 {}
+        f.loop.publication.publish(EgressTable(interfaces: [1], down: [0]))
+        f.loop.takeNewEgress()
+        #expect(f.loop.transmitPending() == 2)
         var q = statistics.counters
         #expect(q.shutDown == 2 && q.transmitted == 0 && q.transmitErrors == 0)
         var frame = [UInt8](repeating: 0, count: 4096)
         #expect(recv(sockets[1], &frame, frame.count, Int32(MSG_DONTWAIT)) < 0, "nothing left by a shut-down port")
 
         // Up once more: the next forwarded packets leave.
-        loop.publication.publish(EgressTable(interfaces: [1]))
-        loop.takeNewEgress()
+        f.loop.publication.publish(EgressTable(interfaces: [1]))
+        f.loop.takeNewEgress()
         Self.writeBlock(ring, frames: frames)
-        #expect(loop.receive() == 2)
-        while worker.poll() > 0 {}
-        #expect(loop.transmitPending() == 2)
+        #expect(f.loop.receive() == 2)
+        while f.worker.poll() > 0 {}
+        #expect(f.loop.transmitPending() == 2)
         q = statistics.counters
         #expect(q.transmitted == 2 && q.shutDown == 2)
         #expect(recv(sockets[1], &frame, frame.count, Int32(MSG_DONTWAIT)) == 14 + 60)
 
         // Every buffer comes back; conservation holds across the changes.
-        while worker.poll() > 0 {}
-        _ = worker.poll()
-        loop.source.reclaim()
-        #expect(loop.source.freeBuffers == c.sourcePoolBuffers)
+        while f.worker.poll() > 0 {}
+        _ = f.worker.poll()
+        f.loop.source.reclaim()
+        #expect(f.loop.source.freeBuffers == 256)
         let totals = pipeline.statistics.totals()
         #expect(totals[.offered] == 4 && totals[.offered] == totals.accountedFor)
         // Replaced tables the loop moved past are freed at the next publication.
         for _ in 0..<5 {
-            loop.publication.publish(EgressTable(interfaces: [1]))
-            loop.takeNewEgress()
+            f.loop.publication.publish(EgressTable(interfaces: [1]))
+            f.loop.takeNewEgress()
         }
-        #expect(loop.publication.heldCount <= 2)
+        #expect(f.loop.publication.heldCount <= 2)
     }
 
     @Test("Withdrawn routes come after every live route, and mean drop (~port)")
@@ -282,42 +289,27 @@ struct PortLoopTests {
 
     @Test("An empty pool: the rest of the burst counted as noBuffer, conservation holds; blocks wrap around the ring")
     func noBuffer() throws {
-        let c = Self.configuration(pool: 32)
-        let pipeline = try Pipeline(c)
-        var worker = pipeline.takeWorker(0)
-        let blocks = 2
-        let ring = UnsafeMutableRawPointer.allocate(byteCount: blocks * Self.blockSize, alignment: 4096)
-        // Zeroed as the kernel's ring is: every block belongs to the kernel until it says otherwise
-        // (leftover bytes could look like TP_STATUS_USER).
-        ring.initializeMemory(as: UInt8.self, repeating: 0, count: blocks * Self.blockSize)
-        defer { ring.deallocate() }
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: PacketBuffer.size + 64, alignment: 64)
-        defer { scratch.deallocate() }
-        let statistics = PortStatistics()
-        var loop = PortLoop(
-            source: pipeline.takeSource(0), fd: -1, ringBase: ring, blockSize: Self.blockSize, blockCount: blocks,
-            directory: pipeline.directory, clock: pipeline.clock, statistics: statistics, stop: StopFlag(),
-            transmit: [try #require(pipeline.transmitRings(ofWorker: 0))], burst: 32, inputInterface: 1,
-            source: MACAddress(octets: Self.own), destination: MACAddress(octets: Self.peer), scratch: scratch)
-        defer { loop.finish() }
+        let f = try Fixture(pool: 32, fd: -1, destination: MACAddress(octets: Self.peer))
+        defer { withExtendedLifetime(f) {} }   // `ring` is f's memory
+        let (pipeline, ring, statistics) = (f.pipeline, f.ring, f.statistics)
         let frames = (0..<40).map { (Self.ethernet(0x0800, Self.ipv4(total: 64, id: UInt16($0))), Int?.none, false) }
         Self.writeBlock(ring, frames: frames)
-        #expect(loop.receive() == 40)
+        #expect(f.loop.receive() == 40)
         var p = statistics.counters
         #expect(p.framesReceived == 40 && p.injected == 32 && p.noBuffer == 8 && p.isConserved)
         #expect(pipeline.statistics.totals()[.offered] == 32)
 
         // The worker forwards; the socket (fd -1) refuses every frame: counted, buffers returned.
-        while worker.poll() > 0 {}
-        #expect(loop.transmitPending() == 32)
+        while f.worker.poll() > 0 {}
+        #expect(f.loop.transmitPending() == 32)
         p = statistics.counters
         #expect(p.transmitted == 0 && p.transmitErrors == 32)
-        _ = worker.poll()
+        _ = f.worker.poll()
 
         // The second block, then the first again.
         for b in [1, 0] {
-            Self.writeBlock(ring + b * Self.blockSize, frames: Array(frames.prefix(10)))
-            #expect(loop.receive() == 10)
+            Self.writeBlock(f.block(b), frames: Array(frames.prefix(10)))
+            #expect(f.loop.receive() == 10)
         }
         p = statistics.counters
         #expect(p.framesReceived == 60 && p.injected == 52 && p.noBuffer == 8 && p.isConserved)
