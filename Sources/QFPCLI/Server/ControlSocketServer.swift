@@ -187,10 +187,12 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         // After the last queued line: the session may still be running one.
-        let session = self.session
-        let done = { if let id = session.registration { session.controlPlane.sessions.remove(id) } }
-        if let queue { queue.whenComplete { _ in done() } } else { done() }
+        if let queue { queue.whenComplete { [self] _ in unregister() } } else { unregister() }
         context.fireChannelInactive()
+    }
+
+    func unregister() {
+        if let id = session.registration { session.controlPlane.sessions.remove(id) }
     }
 
     func reply(_ reply: ControlProtocol.Reply, on channel: Channel, close: Bool) {
