@@ -181,6 +181,65 @@ def genie_clock(p, d):
     return [("time, month, day, year", (p["time"], p["month"], p["day"], p["year"]), clock_fields(d))]
 
 
+def genie_interface_brief(p, d):
+    got = {k: (v["ip_address"], v["interface_is_ok"], v["method"], v["status"], v["protocol"]) for k, v in p["interface"].items()}
+    want = {r["interface"]: (r["ip_address"], r["ok"], r["method"], r["status"], r["protocol"]) for r in d["interfaces"]}
+    return [("(address, ok, method, status, protocol) per interface", got, want)]
+
+
+def route_target(r):
+    return r.get("next_hop") or r.get("interface")
+
+
+def genie_ip_route(p, d):
+    routes = p["vrf"]["default"]["address_family"]["ipv4"]["routes"]
+    got = {}
+    for prefix, v in routes.items():
+        hops = v.get("next_hop", {})
+        target = [h["next_hop"] for h in hops.get("next_hop_list", {}).values()] or list(hops.get("outgoing_interface", {}))
+        got[prefix] = (v["source_protocol_codes"], target[0] if target else None, v.get("route_preference", 0))
+    # IOS prints `[distance/metric]` only for routes by next hop.
+    want = {r["prefix"]: (r["code"] + ("*" if r["candidate_default"] else ""), route_target(r),
+                          r["distance"] if r.get("next_hop") else 0) for r in d["routes"]}
+    # Genie does not read the `Gateway of last resort` line; the default route's `S*` is compared.
+    return [("(code, next hop or interface, distance) per prefix", got, want)]
+
+
+def genie_access_lists(p, d):
+    got = {name: (v["acl_type"], {seq: a["actions"]["forwarding"] for seq, a in v.get("aces", {}).items()}) for name, v in p.items()}
+    want = {l["name"]: ("standard" if l["standard"] else "extended", {str(e["sequence"]): e["action"] for e in l["entries"]})
+            for l in d["access_lists"]}
+    return [("(type, action per sequence) per list", got, want)]
+
+
+def genie_crypto_map(p, d):
+    # Genie keeps one record per map tag (lower-cased): the last entry's sequence number and
+    # current peer, every entry's peers and transform sets, the interfaces.
+    got, want = {}, {}
+    for tag, v in p["ipv4"]["crypto_map_tag"].items():
+        got[tag] = (v["sequence_number"], v["peer"], v.get("current_peer"), sorted(v["transform_sets"]),
+                    v["interfaces_crypto_map"].get("interfaces", []))
+    for e in d["crypto_maps"]:
+        tag = e["name"].lower()
+        seq, peers, current, sets, interfaces = want.get(tag, (0, [], None, [], []))
+        want[tag] = (e["sequence"], peers + e["peers"], e.get("current_peer"),
+                     sorted(set(sets) | {t["name"].lower() for t in e["transform_sets"]}), e["interfaces"])
+    return [("(last sequence, peers, current peer, transform sets, interfaces) per map", got, want)]
+
+
+def genie_ipsec_profile(p, d):
+    got = {k: (v["security_association_lifetime"], sorted(v.get("tranform_sets", {}))) for k, v in p["ipsec_profile_name"].items()}
+    want = {x["name"]: (f"{x['lifetime_kilobytes']} kilobytes/{x['lifetime_seconds']} seconds",
+                        sorted(t["name"] for t in x["transform_sets"])) for x in d["profiles"]}
+    return [("(lifetime, transform sets) per profile", got, want)]
+
+
+def genie_users(p, d):
+    got = {k: (v.get("user"), v.get("location"), v["idle"], v["active"]) for k, v in p["line"].items()}
+    want = {f"{l['line']} {l['name']}": (l.get("user"), l.get("location"), l["idle"], l["current"]) for l in d["lines"]}
+    return [("(user, location, idle, current) per line", got, want)]
+
+
 GENIE = {
     "show platform hardware qfp active statistics drop": genie_global_drops,
     "show platform hardware qfp active statistics drop clear": genie_global_drops,
@@ -199,6 +258,12 @@ GENIE = {
     "show logging": genie_logging,
     "show version": genie_version,
     "show clock": genie_clock,
+    "show ip interface brief": genie_interface_brief,
+    "show ip route": genie_ip_route,
+    "show access-lists": genie_access_lists,
+    "show crypto map": genie_crypto_map,
+    "show crypto ipsec profile": genie_ipsec_profile,
+    "show users": genie_users,
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -249,6 +314,33 @@ def ntc_clock(rows, d):
     return [("time, month, day, year", (r["time"], r["month"], r["day"], r["year"]), clock_fields(d))]
 
 
+def ntc_interface_brief(rows, d):
+    got = [(r["interface"], r["ip_address"], r["status"], r["proto"]) for r in rows]
+    want = [(r["interface"], r["ip_address"], r["status"], r["protocol"]) for r in d["interfaces"]]
+    return [("(interface, address, status, protocol)", got, want)]
+
+
+def ntc_ip_route(rows, d):
+    got = [(r["protocol"], f"{r['network']}/{r['prefix_length']}", r["nexthop_ip"] or r["nexthop_if"]) for r in rows]
+    want = [(r["code"], r["prefix"], route_target(r)) for r in d["routes"]]
+    return [("(code, prefix, next hop or interface)", got, want)]
+
+
+def ntc_access_lists(rows, d):
+    got = [(r["name"], r["type"], r["sn"], r["action"]) for r in rows]
+    want = [(l["name"], "Standard" if l["standard"] else "Extended", str(e["sequence"]), e["action"])
+            for l in d["access_lists"] for e in l["entries"]]
+    return [("(list, type, sequence, action)", got, want)]
+
+
+def ntc_users(rows, d):
+    # The template reads a console row's empty User column as the `idle` of Host(s); compare
+    # line, idle time and location, which it reads on every row.
+    got = [(r["line"].lstrip("* ").split()[0], r["idle"], r["location"]) for r in rows]
+    want = [(str(l["line"]), l["idle"], l.get("location") or "") for l in d["lines"]]
+    return [("(line, idle, location)", got, want)]
+
+
 NTC = {
     "show crypto ipsec sa detail": ntc_ipsec_sa_detail,
     "show crypto ipsec sa peer 198.51.100.7 detail": ntc_ipsec_sa_detail,
@@ -256,6 +348,10 @@ NTC = {
     "show logging": ntc_logging,
     "show version": ntc_version,
     "show clock": ntc_clock,
+    "show ip interface brief": ntc_interface_brief,
+    "show ip route": ntc_ip_route,
+    "show access-lists": ntc_access_lists,
+    "show users": ntc_users,
 }
 
 

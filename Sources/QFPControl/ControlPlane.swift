@@ -21,10 +21,15 @@ public final class ControlPlane: Sendable {
     public let ike: IKEManager
     /// Logins (SSH): checks against the accounts, audit messages, failure counts.
     public let logins: LoginLog
+    /// The CLI sessions open now (`show users`, `show ssh`).
+    public let sessions: SessionRegistry
     public let clock: any ControlClock
     public let wallClock: any WallClock
     /// Control-clock time the control plane started (for uptimes).
     public let bootTime: UInt64
+    /// The configuration the router started with (the configuration file): what
+    /// `show ip interface brief` calls `NVRAM`, as opposed to `manual` changes made since.
+    public let startupConfiguration: RouterConfiguration
     let clears = Mutex<(global: Double?, feature: Double?)>((nil, nil))
     let appliedObservers = Mutex<[@Sendable (RouterConfiguration) -> Void]>([])
 
@@ -47,7 +52,9 @@ public final class ControlPlane: Sendable {
             let c = router.configuration
             return (c.control.access, c.accessLists)
         }
+        sessions = SessionRegistry(clock: clock)
         bootTime = clock.now()
+        startupConfiguration = router.configuration
     }
 
     /// The counters of every core.

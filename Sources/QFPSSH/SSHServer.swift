@@ -123,14 +123,26 @@ public final class SSHServer: Sendable {
         }
         let session = CLISession(controlPlane: controlPlane, origin: "console by \(account.name) on vty\(vty) (\(login.source))",
                                  interactive: false, privilege: account.privilege, enableNeedsSecret: true)
+        // swift-nio-ssh negotiates AES-GCM (aes128-gcm@openssh.com or aes256-gcm@openssh.com,
+        // the only schemes it offers) but does not say which: `show ssh` names the family, and
+        // the MAC is the cipher's own tag.
+        let registration = controlPlane.sessions.register(
+            line: .vty(vty), user: account.name, location: login.source,
+            ssh: SessionRegistry.SSHConnection(encryption: Self.encryption, hmac: Self.hmac))
+        session.registration = registration
         let idle = controlPlane.router.configuration.control.access.vty(vty).idleSeconds
         let handler = SSHShellHandler(session: session, pool: pool, idleSeconds: idle) { [self] in
+            controlPlane.sessions.remove(registration)
             _ = vtys.withLock { $0.remove(vty) }
         }
         return child.eventLoop.makeCompletedFuture {
             try child.pipeline.syncOperations.addHandler(handler)
         }
     }
+
+    /// `show ssh`'s Encryption and Hmac columns (see `initializeSession`).
+    static let encryption = "aes-gcm"
+    static let hmac = "aead"
 
     /// Stops listening and ends every session.
     public func stop() {

@@ -30,6 +30,12 @@ struct ParserSampleTests {
         "show logging",
         "show version",
         "show clock",
+        "show ip interface brief",
+        "show ip route",
+        "show access-lists",
+        "show crypto map",
+        "show crypto ipsec profile",
+        "show users",
         // Last: it clears what the commands above show.
         "show platform hardware qfp active statistics drop clear",
     ]
@@ -38,7 +44,10 @@ struct ParserSampleTests {
     static func router() throws -> TestRouter {
         // A non-default replay window, so the detail output names it (ntc's template needs that).
         let text = DefaultConfiguration.text.replacingOccurrences(
-            of: "\nend", with: "\ncrypto ipsec security-association replay window-size 1024\nend")
+            of: "\nend", with: "\ncrypto ipsec security-association replay window-size 1024\n"
+                // A default route, a static route by next hop and a standard list for the parsers.
+                + "ip route 0.0.0.0 0.0.0.0 192.0.2.254\nip route 10.9.0.0 255.255.0.0 10.1.0.2\n"
+                + "access-list 10 permit 192.0.2.0 0.0.0.255\naccess-list 10 deny any\nend")
         let r = try TestRouter(configuration: text)
         let configure = CLISession(controlPlane: r.controlPlane, interactive: false)
         _ = configure.execute("configure terminal")
@@ -62,6 +71,10 @@ struct ParserSampleTests {
     func samples() throws {
         let r = try Self.router()
         let session = CLISession(controlPlane: r.controlPlane, interactive: false)
+        // `show users`: this session on the console, and an SSH user on vty 0.
+        session.registration = r.controlPlane.sessions.register(line: .console, user: nil, location: nil)
+        _ = r.controlPlane.sessions.register(line: .vty(0), user: "admin", location: "192.0.2.50",
+                                             ssh: .init(encryption: "aes-gcm", hmac: "aead"))
         let directory = ProcessInfo.processInfo.environment["QFP_PARSER_SAMPLES"]
         if let directory { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         var index: [[String: String]] = []

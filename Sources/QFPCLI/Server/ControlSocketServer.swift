@@ -163,16 +163,36 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         case .top:
             return ControlProtocol.Reply(top: TopSnapshot(session.controlPlane, syslogLines: request.syslogLines ?? TopSnapshot.defaultSyslogLines))
         case .hello:
+            register(session)
             if request.interactive == true { session.terminalLength = 24 }
             return ControlProtocol.Reply(response: CommandResponse(
                 output: "", failed: false, prompt: session.prompt, terminalLength: session.terminalLength, closed: false))
         case .execute:
+            register(session)
             return ControlProtocol.Reply(response: session.execute(request.line ?? "", echo: request.echo ?? false))
         case .help:
             return ControlProtocol.Reply(text: session.help(request.line ?? ""))
         case .complete:
             return ControlProtocol.Reply(text: session.complete(request.line ?? ""))
         }
+    }
+
+    /// A connection that runs CLI lines (`qfp cli`) is a console session for `show users`;
+    /// `qfp top`, capture and generator connections are not.
+    static func register(_ session: CLISession) {
+        if session.registration == nil {
+            session.registration = session.controlPlane.sessions.register(line: .console, user: nil, location: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // After the last queued line: the session may still be running one.
+        if let queue { queue.whenComplete { [self] _ in unregister() } } else { unregister() }
+        context.fireChannelInactive()
+    }
+
+    func unregister() {
+        if let id = session.registration { session.controlPlane.sessions.remove(id) }
     }
 
     func reply(_ reply: ControlProtocol.Reply, on channel: Channel, close: Bool) {

@@ -24,6 +24,9 @@ public final class CLISession {
     public let enableNeedsSecret: Bool
     /// `enable` asked for a password: the next line is its answer (see `enable(password:)`).
     var awaitingEnableSecret = false
+    /// This session's id in `controlPlane.sessions` (`show users` marks it with `*`); each
+    /// line run counts as input for its idle time. Nil: not listed (EEM, one-off callers).
+    public var registration: Int?
 
     /// Longest line accepted (IOS rejects what its line buffer cannot hold).
     public static let maximumLineLength = 4096
@@ -104,6 +107,7 @@ public final class CLISession {
     /// Runs one line. `echo` puts `prompt + line` before an error, as a terminal shows it, so
     /// the `^` marker lines up in one-shot output too.
     public func execute(_ line: String, echo: Bool = false) -> CommandResponse {
+        if let registration { controlPlane.sessions.touch(registration) }
         // The answer to `enable`'s `Password:` is not a command.
         if awaitingEnableSecret { return enable(password: line) }
         let promptBefore = prompt

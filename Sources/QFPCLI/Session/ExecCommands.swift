@@ -75,6 +75,24 @@ enum ExecCommands {
         "run WORD": "Name of the policy to run",
         "more": "Display the contents of a file",
         "more WORD": "URL of the file to display (bootflash:NAME)",
+        "ip": "IP information",
+        "ip interface": "IP interface status and configuration",
+        "brief": "Brief summary of IP status and configuration",
+        "route": "IP routing table",
+        "access-lists": "List access lists",
+        "ip access-lists": "List IP access lists",
+        "access-lists WORD": "ACL number or name",
+        "map": "Crypto maps",
+        "map tag": "Crypto maps with a given tag",
+        "tag WORD": "Tag name",
+        "map interface": "Crypto maps for an interface",
+        "interface WORD": "Interface name (GigabitEthernetN, TunnelN)",
+        "transform-set": "Crypto IPSEC transform sets",
+        "transform-set tag": "Transform set with a given tag",
+        "profile": "Show ipsec profile information",
+        "profile WORD": "ipsec profile name",
+        "users": "Display information about terminal lines",
+        "ssh": "Status of SSH server connections",
     ]
 
     static let table: CommandTree<ExecHandler> = {
@@ -86,6 +104,9 @@ enum ExecCommands {
         SystemCommands.register(t)
         DebugCommands.register(t)
         InterfaceCommands.register(t)
+        IPCommands.register(t)
+        CryptoConfigShowCommands.register(t)
+        LineCommands.register(t)
         return t
     }()
 }

@@ -339,7 +339,9 @@ public enum RunningConfiguration {
         return "\(s)"
     }
 
-    static func ace(_ e: AccessListEntry) -> String {
+    /// An extended entry as IOS writes it after the sequence number: `permit ip 10.1.0.0
+    /// 0.0.255.255 host 10.2.0.9 eq 443`.
+    public static func ace(_ e: AccessListEntry) -> String {
         let proto = e.protocolNumber.map { n in
             AccessListEntryParser.protocols.first(where: { $0.value == n })?.key ?? String(n)
         } ?? "ip"
