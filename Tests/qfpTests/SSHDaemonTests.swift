@@ -219,6 +219,21 @@ extension SSHDaemonTests {
         try configure(["line vty 0 15", "no access-class 11 in"])
         let back = try ssh("robot")
         #expect(back.status == 0 && back.stdout.contains("UTC"), "\(back.stderr)")
+
+        // The session registry, end to end: the SSH session sees itself as the current vty;
+        // once it has gone, the console does not list it.
+        let users = try runProgram("/usr/bin/ssh", ["-F", "/dev/null", "-p", "\(f.port)", "-i", keyDirectory + "/robot",
+                                                    "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                                                    "-o", "UserKnownHostsFile=/dev/null", "robot@127.0.0.1", "show users"])
+        let text = users.stdout.replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(users.status == 0 && text.contains("*  2 vty 0     robot      idle                 00:00:00 127.0.0.1\n"), "\(text)")
+        var after = ""
+        for _ in 0..<100 {
+            after = try f.daemon.cli("show users").stdout
+            if !after.contains("robot") { break }
+            usleep(20_000)
+        }
+        #expect(!after.contains("robot"), "the vty is released when the connection ends: \(after)")
     }
 }
 
