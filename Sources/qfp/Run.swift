@@ -109,8 +109,8 @@ struct Run: ParsableCommand {
         let source = config ?? "(embedded default)"
         let loaded = try loadConfiguration(config, consequence: "nothing started")
         for note in loaded.notes { logger.warning("\(note)") }
+        // Chosen (and refused, when forced and missing) before anything starts; logged once it runs.
         let crypto = try cryptoProvider.selectForCommand()
-        logger.info("ESP crypto provider: \(crypto.name)")
         var trafficProfile: TrafficProfile?
         if let profile {
             trafficProfile = try GenerateCommand.loadProfile(profile)
@@ -163,6 +163,7 @@ struct Run: ParsableCommand {
         let controlPlane = ControlPlane(router: router, clock: clock, wallClock: SystemWallClock())
         controlPlane.attachCLIToEEM()
         controlPlane.syslog.log("%SYS-5-CONFIG_I: Configured from \(source) by qfp run")
+        logger.info("ESP crypto provider: \(crypto.name)")
         var generator: TrafficGenerator?
         var ikePeers: GeneratorIKEPeers?
         if let portGroup {
