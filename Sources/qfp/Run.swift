@@ -163,7 +163,6 @@ struct Run: ParsableCommand {
         let controlPlane = ControlPlane(router: router, clock: clock, wallClock: SystemWallClock())
         controlPlane.attachCLIToEEM()
         controlPlane.syslog.log("%SYS-5-CONFIG_I: Configured from \(source) by qfp run")
-        logger.info("ESP crypto provider: \(crypto.name)")
         var generator: TrafficGenerator?
         var ikePeers: GeneratorIKEPeers?
         if let portGroup {
@@ -256,6 +255,7 @@ struct Run: ParsableCommand {
         }
         let traffic = !mappings.isEmpty ? mappings.map { "port \($0.device) as \($0.interface)" }.joined(separator: ", ") : trafficProfile.map { "\($0.streams.count) streams from \(profile ?? "the embedded profile")" } ?? "no traffic"
         logger.info("qfp running: \(workers) workers, configuration \(source), \(traffic), control socket \(path)")
+        logger.info("ESP crypto provider: \(crypto.name)")
 
         // SIGINT/SIGTERM end the daemon cleanly; the main thread samples the monitors meanwhile,
         // and the control thread takes the workers' punts (syslog, recovery) and runs the IKE
