@@ -53,6 +53,29 @@ struct IKECommandTests {
         #expect(endpoint.delivered.last?.body == .deleteIKE)
     }
 
+    @Test("clear crypto session remote: the peer's IPsec and IKE SAs go with their DELETEs; another peer's address clears nothing")
+    func clearSession() throws {
+        let r = try TestRouter(configuration: RecoveryMatrixConfigurations.text(.staticMap, recovery: false))
+        let endpoint = AnsweringPeer()
+        r.controlPlane.ike.peers = endpoint
+        r.controlPlane.ike.peerInitiates(from: peer, to: router, version: .ikev1, createsIKESA: true, peerInboundSPI: 0x7000_0005)
+        run(r, seconds: 1)
+        let session = CLISession(controlPlane: r.controlPlane, interactive: false)
+        #expect(session.execute("show crypto session").output.contains("Session status: UP-ACTIVE"))
+        let sent = endpoint.delivered.count
+        #expect(!session.execute("clear crypto session remote 203.0.113.99").failed)
+        run(r, seconds: 1)
+        #expect(session.execute("show crypto session").output.contains("Session status: UP-ACTIVE"), "another peer: nothing cleared")
+        #expect(endpoint.delivered.count == sent)
+        #expect(!session.execute("clear crypto session remote 198.51.100.7").failed)
+        run(r, seconds: 1)
+        #expect(!session.execute("show crypto isakmp sa").output.contains("QM_IDLE"))
+        #expect(!session.execute("show crypto ipsec sa").output.contains("current outbound spi: 0x70000005"))
+        let bodies = endpoint.delivered.dropFirst(sent).map(\.body)
+        #expect(bodies.contains(.deleteIKE) && bodies.count >= 2, "a DELETE for the IPsec SA and one for the IKE SA: \(bodies)")
+        #expect(session.execute("clear crypto session remote 300.1.1.1").failed)
+    }
+
     @Test("A dynamic crypto map's peer, known only through IKE, is listed by show crypto ipsec sa")
     func dynamicPeer() throws {
         let r = try TestRouter(configuration: RecoveryMatrixConfigurations.text(.dynamicMap, recovery: false))

@@ -34,6 +34,7 @@ enum ExecCommands {
         "ikev2": "Shows ikev2 info",
         "session": "Show crypto sessions (tunnels)",
         "detail": "Detailed information",
+        "remote": "Remote endpoint",
         "peer": "Show all SAs for a given peer",
         "peer A.B.C.D": "IP address of the peer",
         "peer X:X:X:X::X": "IPv6 address of the peer",
@@ -201,6 +202,14 @@ enum CryptoCommands {
         }
         t.add("clear crypto isakmp") { ctx, _ in
             ctx.controlPlane.ike.request(.clearIKESAs)
+            return CommandOutput("")
+        }
+        // IOS's remedy for a session stuck on stale SAs: its IPsec and IKE SAs go (DELETE
+        // notifies for both), the next packet negotiates afresh.
+        t.add("clear crypto session [remote {A.B.C.D | X:X:X:X::X}]") { ctx, p in
+            let peer = p.argument(after: "remote").flatMap(IPAddress.init)
+            ctx.controlPlane.ike.request(.clearSessions(peer: peer))
+            try ctx.controlPlane.router.clearSAs(peer: peer)
             return CommandOutput("")
         }
         IKECommands.register(t)

@@ -150,6 +150,9 @@ public final class IKEManager: @unchecked Sendable {
         case clearChildSAs(peer: IPAddress?)
         /// `clear crypto isakmp`: the IKE SAs go, with a DELETE for each.
         case clearIKESAs
+        /// `clear crypto session [remote A]`: the child SAs, then the IKE SA, of each session
+        /// (or of the one with that peer), each with its DELETE.
+        case clearSessions(peer: IPAddress?)
     }
 
     /// Queues an operator action (thread-safe).
@@ -610,6 +613,14 @@ public final class IKEManager: @unchecked Sendable {
         }
     }
 
+    /// Deletes the established IKE SA with `address`, telling the peer (DELETE).
+    func deleteIKESA(_ address: IPAddress, now: UInt64) {
+        guard var session = sessions[address], session.ike?.established == true else { return }
+        send(.deleteIKE, session: &session, now: now)
+        session.ike = nil
+        sessions[address] = session
+    }
+
     // MARK: Time
 
     /// Runs everything due by now: network deliveries, negotiation steps, SA installs, DPD
@@ -621,11 +632,11 @@ public final class IKEManager: @unchecked Sendable {
             case let .clearChildSAs(peer):
                 for address in Array(sessions.keys) where peer == nil || peer == address { try? clearChildSAs(peer: address) }
             case .clearIKESAs:
-                for address in Array(sessions.keys) {
-                    guard var session = sessions[address], session.ike?.established == true else { continue }
-                    send(.deleteIKE, session: &session, now: now)
-                    session.ike = nil
-                    sessions[address] = session
+                for address in Array(sessions.keys) { deleteIKESA(address, now: now) }
+            case let .clearSessions(peer):
+                for address in Array(sessions.keys) where peer == nil || peer == address {
+                    try? clearChildSAs(peer: address)
+                    deleteIKESA(address, now: now)
                 }
             }
         }
