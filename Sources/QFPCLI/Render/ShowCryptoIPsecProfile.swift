@@ -12,13 +12,8 @@ enum ShowCryptoIPsecProfile {
             var out = "IPSEC profile \(p.name)\n"
             if let ike = p.ikev2Profile { out += "\(indent)IKEv2 Profile: \(ike)\n" }
             out += "\(indent)Security association lifetime: \(p.lifetimeKilobytes) kilobytes/\(p.lifetimeSeconds) seconds\n"
-            out += "\(indent)Responder-Only (Y/N): N\n"
-            out += "\(indent)PFS (Y/N): \(IOSText.yesNo(p.pfsGroup != nil))\n"
-            if let g = p.pfsGroup { out += "\(indent)DH group:  \(g)\n" }
-            out += "\(indent)Mixed-mode : Disabled\n"
-            out += "\(indent)Transform sets={\n"
-            out += p.transformSets.map { "\(indent)\(indent)\($0.name):  { \($0.transforms)  } ,\n" }.joined()
-            return out + "\(indent)}\n"
+            out += ShowCryptoMap.policyLines(indent: indent, pfsGroup: p.pfsGroup)
+            return out + ShowCryptoMap.transformSetLines(indent: indent, p.transformSets)
         }.joined(separator: "\n")
     }
 

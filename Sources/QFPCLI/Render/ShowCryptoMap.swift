@@ -7,6 +7,20 @@ import QFPControl
 /// IOS XE transcripts). Manual entries print neither lifetime nor PFS lines (Genie golden 3)
 /// but their session keys' SPIs [I: no capture found; the keys themselves are not shown].
 enum ShowCryptoMap {
+    /// The policy lines a crypto map entry and an IPsec profile share (`show crypto map`,
+    /// `show crypto ipsec profile`), at their indent.
+    static func policyLines(indent: String, pfsGroup: String?) -> String {
+        var out = "\(indent)Responder-Only (Y/N): N\n"
+        out += "\(indent)PFS (Y/N): \(IOSText.yesNo(pfsGroup != nil))\n"
+        if let g = pfsGroup { out += "\(indent)DH group:  \(g)\n" }
+        return out + "\(indent)Mixed-mode : Disabled\n"
+    }
+
+    /// `Transform sets={` … `}` at `indent` (entries one indent deeper).
+    static func transformSetLines(indent: String, _ sets: [CryptoMapSnapshot.TransformSetRef]) -> String {
+        "\(indent)Transform sets={\n" + sets.map { "\(indent)\(indent)\($0.name):  { \($0.transforms)  } ,\n" }.joined() + "\(indent)}\n"
+    }
+
     static func render(_ s: CryptoMapSnapshot) -> String {
         var blocks: [String] = []
         for (n, e) in s.entries.enumerated() {
@@ -42,14 +56,9 @@ enum ShowCryptoMap {
         if !e.manual {
             out += "\tSecurity association lifetime: \(e.lifetimeKilobytes) kilobytes/\(e.lifetimeSeconds) seconds\n"
             out += "\tDualstack (Y/N): N\n\n"
-            out += "\tResponder-Only (Y/N): N\n"
-            out += "\tPFS (Y/N): \(IOSText.yesNo(e.pfsGroup != nil))\n"
-            if let g = e.pfsGroup { out += "\tDH group:  \(g)\n" }
-            out += "\tMixed-mode : Disabled\n"
+            out += policyLines(indent: "\t", pfsGroup: e.pfsGroup)
         }
-        out += "\tTransform sets={\n"
-        out += e.transformSets.map { "\t\t\($0.name):  { \($0.transforms)  } ,\n" }.joined()
-        out += "\t}\n"
+        out += transformSetLines(indent: "\t", e.transformSets)
         if e.manual {
             for spi in e.inboundSPIs { out += "\tInbound esp spi: \(spi)\n" }
             if let spi = e.outboundSPI { out += "\tOutbound esp spi: \(spi)\n" }
