@@ -54,6 +54,8 @@ extension Worker {
             acquireBucket = TokenBucket(ratePerSecond: c.softPackets, burst: c.hardPackets)
         case .setDropCapture:
             capturingDrops = c.flags != 0 && dropCapture != nil
+        case .setCryptoBurst:
+            cryptoBurst = c.image.map { ESPCryptoBurst(UnsafeMutableRawPointer(mutating: $0)) }
         case .barrier:
             break
         }

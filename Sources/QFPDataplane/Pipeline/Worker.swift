@@ -37,6 +37,8 @@ public struct Worker: @unchecked Sendable {
     /// This worker's own pool (for packets it must rebuild) and its free stack.
     @usableFromInline let ownPool: Int
     @usableFromInline var ownBuffers: BufferStack
+    /// This worker's crypto burst engine (`WorkerCommand.setCryptoBurst`), nil for per packet.
+    @usableFromInline var cryptoBurst: ESPCryptoBurst?
     @usableFromInline var tally = BurstTally()
     @usableFromInline var now: UInt64 = 0
 
@@ -155,7 +157,13 @@ public struct Worker: @unchecked Sendable {
         classifyBurst(n)
         lookupBurst(n)
         policyBurst(n)
-        for i in 0..<n { dispatch(i) }
+        if let engine = cryptoBurst {
+            // Crypto once per burst (Nodes/ESPInboundBurst.swift), then every packet in order.
+            openInboundBurst(n, engine)
+            for i in 0..<n { dispatch(i, batched: true) }
+        } else {
+            for i in 0..<n { dispatch(i, batched: false) }
+        }
         finishBurst(n)
     }
 

@@ -79,4 +79,16 @@ public protocol ESPCryptoProvider: Sendable {
     func makeContext(transform: ESPTransform, keys: ESPKeys) throws(DataplaneError) -> ESPCryptoContext
     /// Frees a context made by `makeContext`.
     func releaseContext(_ context: ESPCryptoContext)
+    /// A burst engine for one worker, or nil when this provider opens packets one at a time
+    /// (then the inbound stage calls each context's `verify`/`decrypt`). Cold path: called
+    /// once per worker by `DataplaneControl.setCryptoProvider`.
+    func makeBurstEngine() -> ESPCryptoBurst?
+    /// Frees an engine made by `makeBurstEngine` (after its worker stopped using it).
+    func releaseBurstEngine(_ engine: ESPCryptoBurst)
+}
+
+extension ESPCryptoProvider {
+    /// Per packet only.
+    public func makeBurstEngine() -> ESPCryptoBurst? { nil }
+    public func releaseBurstEngine(_ engine: ESPCryptoBurst) {}
 }
