@@ -8,10 +8,11 @@
 // `qfp_imb_burst_open`, one call per worker burst.
 //
 // Order inside a burst (RFC 4303 §3.4.4: decrypt only what authenticated): first an HMAC job
-// (cipher NULL) for every packet, each tag written to the engine's buffer; then the tags are
-// compared in constant time; then an AES-CBC decryption job (hash NULL) for each packet whose
-// ICV matched. A forged packet is never decrypted: its bytes stay as they arrived. The replay
-// window is not touched here: the caller updates it, in packet order, after this call.
+// for every packet, all in one synchronous hash burst (per hash algorithm), each tag written
+// to the engine's buffer; then the tags are compared in constant time; then an AES-CBC
+// decryption job for each packet whose ICV matched, in one cipher burst (per key size). A
+// forged packet is never decrypted: its bytes stay as they arrived. The replay window is not
+// touched here: the caller updates it, in packet order, after this call.
 #include "CIPSecMB.h"
 #include "CIPSecMBInternal.h"
 
@@ -21,7 +22,7 @@
 
 #ifdef QFP_HAVE_IPSEC_MB
 
-enum { ESP_HEADER = 8, CBC_IV = 16, HMAC_BLOCK = 64, BURST_CHUNK = 128 };
+enum { ESP_HEADER = 8, CBC_IV = 16, HMAC_BLOCK = 64, BURST_CHUNK = IMB_MAX_BURST_SIZE };
 
 /// What the engine needs of an SA, after the SwiftCryptoProvider part of the context. Written
 /// once at install, read by every worker's engine.
@@ -44,6 +45,9 @@ typedef struct {
     uint64_t section_offset;
     /// Computed ICVs of the chunk in flight (full-length room for either hash).
     _Alignas(64) uint8_t tags[BURST_CHUNK][32];
+    /// The jobs of one burst call, and the packet (index in the chunk) of each.
+    _Alignas(64) IMB_JOB jobs[BURST_CHUNK];
+    uint16_t packet_of_job[BURST_CHUNK];
 } qfp_imb_burst;
 
 _Static_assert(offsetof(qfp_imb_burst, transforms) == sizeof(void *), "ESPCryptoBurst header: open, transforms");
@@ -118,65 +122,47 @@ static inline const qfp_imb_cbc_section *section_of(const qfp_imb_burst *e, void
     return (const qfp_imb_cbc_section *)((const uint8_t *)context + e->section_offset);
 }
 
-/// A finished HMAC job: OPENED (for now: ICV good) or INTEGRITY_FAILURE.
-static inline void hash_done(qfp_imb_burst *e, const IMB_JOB *job, intptr_t first, void *const *contexts,
-                             void *const *packets, const intptr_t *ends, uint8_t *results) {
-    intptr_t i = (intptr_t)job->user_data;
-    uint64_t icv = section_of(e, contexts[i])->icv_length;
-    const uint8_t *received = (const uint8_t *)packets[i] + ends[i] - (intptr_t)icv;
-    uint64_t bad = icv_differs(e->tags[i - first], received, icv) | (uint64_t)(job->status != IMB_STATUS_COMPLETED);
-    results[i] = bad ? QFP_BURST_INTEGRITY_FAILURE : QFP_BURST_OPENED;
-}
-
-static inline void cipher_done(const IMB_JOB *job, uint8_t *results) {
-    intptr_t i = (intptr_t)job->user_data;
-    if (job->status != IMB_STATUS_COMPLETED) results[i] = QFP_BURST_BAD_LENGTH;
-}
-
-/// One chunk of at most BURST_CHUNK packets (the tag buffer's size; the job queue holds 256).
-static void open_chunk(qfp_imb_burst *e, intptr_t first, intptr_t count, void *const *contexts, void *const *packets,
-                       const intptr_t *esp_starts, const intptr_t *ends, uint8_t *results) {
-    IMB_MGR *m = e->manager;
-    IMB_JOB *job;
-    // 1: HMAC over ESP header ‖ IV ‖ ciphertext, every packet of ours.
+/// HMAC jobs of one hash algorithm, in one synchronous hash burst; then the ICV compare.
+static void authenticate(qfp_imb_burst *e, IMB_HASH_ALG hash, intptr_t first, intptr_t count, void *const *contexts,
+                         void *const *packets, const intptr_t *esp_starts, const intptr_t *ends, uint8_t *results) {
+    uint32_t n = 0;
     for (intptr_t i = first; i < first + count; i++) {
-        uintptr_t kind;
-        memcpy(&kind, (const uint8_t *)contexts[i] + QFP_CONTEXT_KIND_OFFSET, sizeof kind);
-        if (kind != QFP_IMB_KIND_CBC) {
-            results[i] = QFP_BURST_PER_PACKET;
-            continue;
-        }
+        if (results[i] != QFP_BURST_OPENED) continue;
         const qfp_imb_cbc_section *s = section_of(e, contexts[i]);
-        intptr_t icv_start = ends[i] - (intptr_t)s->icv_length;
-        if (icv_start < esp_starts[i] + ESP_HEADER + CBC_IV) {
-            results[i] = QFP_BURST_INTEGRITY_FAILURE;
-            continue;
-        }
-        job = IMB_GET_NEXT_JOB(m);
-        job->cipher_mode = IMB_CIPHER_NULL;
-        job->cipher_direction = IMB_DIR_DECRYPT;
-        job->chain_order = IMB_ORDER_HASH_CIPHER;
+        if (s->hash != hash) continue;
+        IMB_JOB *job = &e->jobs[n];
+        e->packet_of_job[n++] = (uint16_t)(i - first);
         job->src = packets[i];
-        job->dst = (uint8_t *)packets[i];
-        job->cipher_start_src_offset_in_bytes = 0;
-        job->msg_len_to_cipher_in_bytes = 0;
-        job->hash_alg = s->hash;
+        job->hash_alg = hash;
         job->hash_start_src_offset_in_bytes = (uint64_t)esp_starts[i];
-        job->msg_len_to_hash_in_bytes = (uint64_t)(icv_start - esp_starts[i]);
+        job->msg_len_to_hash_in_bytes = (uint64_t)(ends[i] - (intptr_t)s->icv_length - esp_starts[i]);
         job->auth_tag_output = e->tags[i - first];
         job->auth_tag_output_len_in_bytes = s->icv_length;
         job->u.HMAC._hashed_auth_key_xor_ipad = s->ipad;
         job->u.HMAC._hashed_auth_key_xor_opad = s->opad;
-        job->user_data = (void *)i;
-        for (job = IMB_SUBMIT_JOB(m); job; job = IMB_GET_COMPLETED_JOB(m))
-            hash_done(e, job, first, contexts, packets, ends, results);
+        job->status = IMB_STATUS_BEING_PROCESSED;
     }
-    while ((job = IMB_FLUSH_JOB(m)) != NULL) hash_done(e, job, first, contexts, packets, ends, results);
+    if (n == 0) return;
+    IMB_SUBMIT_HASH_BURST(e->manager, e->jobs, n, hash);
+    for (uint32_t k = 0; k < n; k++) {
+        intptr_t i = first + e->packet_of_job[k];
+        uint64_t icv = e->jobs[k].auth_tag_output_len_in_bytes;
+        const uint8_t *received = (const uint8_t *)packets[i] + ends[i] - (intptr_t)icv;
+        uint64_t bad = icv_differs(e->tags[i - first], received, icv)
+            | (uint64_t)((e->jobs[k].status & IMB_STATUS_COMPLETED_AUTH) == 0);
+        results[i] = bad ? QFP_BURST_INTEGRITY_FAILURE : QFP_BURST_OPENED;
+    }
+}
 
-    // 2: AES-CBC decryption in place, only where the ICV matched.
+/// AES-CBC decryption in place of the authenticated packets with `key_length`-byte keys, in
+/// one synchronous cipher burst.
+static void decrypt(qfp_imb_burst *e, uint64_t key_length, intptr_t first, intptr_t count, void *const *contexts,
+                    void *const *packets, const intptr_t *esp_starts, const intptr_t *ends, uint8_t *results) {
+    uint32_t n = 0;
     for (intptr_t i = first; i < first + count; i++) {
         if (results[i] != QFP_BURST_OPENED) continue;
         const qfp_imb_cbc_section *s = section_of(e, contexts[i]);
+        if (s->key_length != key_length) continue;
         intptr_t payload_start = esp_starts[i] + ESP_HEADER + CBC_IV;
         intptr_t length = ends[i] - (intptr_t)s->icv_length - payload_start;
         if (length <= 0 || (length & 15) != 0) {
@@ -184,12 +170,13 @@ static void open_chunk(qfp_imb_burst *e, intptr_t first, intptr_t count, void *c
             continue;
         }
         uint8_t *p = packets[i];
-        job = IMB_GET_NEXT_JOB(m);
+        IMB_JOB *job = &e->jobs[n];
+        e->packet_of_job[n++] = (uint16_t)(i - first);
         job->cipher_mode = IMB_CIPHER_CBC;
         job->cipher_direction = IMB_DIR_DECRYPT;
         job->chain_order = IMB_ORDER_HASH_CIPHER;
         job->hash_alg = IMB_AUTH_NULL;
-        job->key_len_in_bytes = s->key_length;
+        job->key_len_in_bytes = key_length;
         job->enc_keys = s->encrypt_keys;
         job->dec_keys = s->decrypt_keys;
         job->src = p;
@@ -198,12 +185,50 @@ static void open_chunk(qfp_imb_burst *e, intptr_t first, intptr_t count, void *c
         job->msg_len_to_cipher_in_bytes = (uint64_t)length;
         job->iv = p + payload_start - CBC_IV;
         job->iv_len_in_bytes = CBC_IV;
-        job->hash_start_src_offset_in_bytes = 0;
-        job->msg_len_to_hash_in_bytes = 0;
-        job->user_data = (void *)i;
-        for (job = IMB_SUBMIT_JOB(m); job; job = IMB_GET_COMPLETED_JOB(m)) cipher_done(job, results);
+        job->status = IMB_STATUS_BEING_PROCESSED;
     }
-    while ((job = IMB_FLUSH_JOB(m)) != NULL) cipher_done(job, results);
+    if (n == 0) return;
+    IMB_SUBMIT_CIPHER_BURST(e->manager, e->jobs, n, IMB_CIPHER_CBC, IMB_DIR_DECRYPT,
+                            key_length == 16 ? IMB_KEY_128_BYTES : IMB_KEY_256_BYTES);
+    for (uint32_t k = 0; k < n; k++) {
+        if ((e->jobs[k].status & IMB_STATUS_COMPLETED_CIPHER) == 0) results[first + e->packet_of_job[k]] = QFP_BURST_BAD_LENGTH;
+    }
+}
+
+/// One chunk of at most BURST_CHUNK packets (IMB_MAX_BURST_SIZE, the size of the job and tag
+/// arrays). The library's synchronous burst calls (`IMB_SUBMIT_HASH_BURST`,
+/// `IMB_SUBMIT_CIPHER_BURST`) take jobs of one algorithm and key size, so each kind present
+/// gets its own call; a burst of one SA's packets makes one of each. Measured against one
+/// `IMB_SUBMIT_JOB` per job and a flush (the queue API, which mixes algorithms): 1.15–1.55x
+/// faster (docs/crypto.md).
+static void open_chunk(qfp_imb_burst *e, intptr_t first, intptr_t count, void *const *contexts, void *const *packets,
+                       const intptr_t *esp_starts, const intptr_t *ends, uint8_t *results) {
+    bool sha1 = false, sha256 = false, aes128 = false, aes256 = false;
+    for (intptr_t i = first; i < first + count; i++) {
+        uintptr_t kind;
+        memcpy(&kind, (const uint8_t *)contexts[i] + QFP_CONTEXT_KIND_OFFSET, sizeof kind);
+        if (kind != QFP_IMB_KIND_CBC) {
+            results[i] = QFP_BURST_PER_PACKET;
+            continue;
+        }
+        const qfp_imb_cbc_section *s = section_of(e, contexts[i]);
+        if (ends[i] - (intptr_t)s->icv_length < esp_starts[i] + ESP_HEADER + CBC_IV) {
+            results[i] = QFP_BURST_INTEGRITY_FAILURE;
+            continue;
+        }
+        // OPENED until the compare says otherwise.
+        results[i] = QFP_BURST_OPENED;
+        sha1 |= s->hash == IMB_AUTH_HMAC_SHA_1;
+        sha256 |= s->hash == IMB_AUTH_HMAC_SHA_256;
+        aes128 |= s->key_length == 16;
+        aes256 |= s->key_length == 32;
+    }
+    // 1: HMAC over ESP header ‖ IV ‖ ciphertext, and the constant-time compare.
+    if (sha1) authenticate(e, IMB_AUTH_HMAC_SHA_1, first, count, contexts, packets, esp_starts, ends, results);
+    if (sha256) authenticate(e, IMB_AUTH_HMAC_SHA_256, first, count, contexts, packets, esp_starts, ends, results);
+    // 2: AES-CBC decryption in place, only where the ICV matched.
+    if (aes128) decrypt(e, 16, first, count, contexts, packets, esp_starts, ends, results);
+    if (aes256) decrypt(e, 32, first, count, contexts, packets, esp_starts, ends, results);
 }
 
 static void burst_open(void *engine, intptr_t count, void *const *contexts, void *const *packets,
