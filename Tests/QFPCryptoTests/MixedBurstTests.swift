@@ -48,6 +48,8 @@ struct MixedBurstTests {
         }
         p.drain()
         #expect(p.workers[0].hasCryptoBurstEngine == (provider == .ipsecMB), "burst engine with ipsec-mb only")
+        // The three CBC SAs go through the engine; GCM and NULL per packet.
+        #expect(p.workers[0].burstEngineSAs == (provider == .ipsecMB ? 3 : 0))
         if oneBurst {
             for packet in packets { #expect(p.inject(packet)) }
             #expect(p.step() == packets.count, "one burst")
@@ -120,5 +122,34 @@ struct MixedBurstTests {
         #expect(batched.counters.map { $0[InboundSACounter.hardExpiryDrops.rawValue] } == [1, 1, 0, 0, 0])
         let separate = try outcome(packets, forged: [], provider: provider, oneBurst: false, lifetime: limit)
         #expect(batched == separate)
+    }
+}
+
+extension MixedBurstTests {
+    @Test("the engine's SA count follows installs and deletes; an engine arriving after the SAs counts them",
+          .disabled(if: !IPsecMBProvider.isAvailable, "intel-ipsec-mb is not loaded"))
+    func engineSACount() throws {
+        var c = ManualPipeline.smallConfiguration
+        c.workers = 1
+        let p = try ManualPipeline(c)
+        p.control.setCryptoProvider(SwiftCryptoProvider())
+        let cbc = try p.control.installInbound(InboundSAConfig(spi: 0x7100, destination: Net.router, transform: .aesCBC128SHA1,
+                                                               keys: testKeys(.aesCBC128SHA1)))
+        _ = try p.control.installInbound(InboundSAConfig(spi: 0x7300, destination: Net.router, transform: .aesGCM128,
+                                                         keys: testKeys(.aesGCM128)))
+        p.drain()
+        #expect(!p.workers[0].hasCryptoBurstEngine && p.workers[0].burstEngineSAs == 0)
+        // A BoringSSL context under the ipsec-mb engine is handed back per packet (tested in
+        // IPsecMBBurstTests); here only the count.
+        p.control.setCryptoProvider(try IPsecMBProvider())
+        p.drain()
+        #expect(p.workers[0].hasCryptoBurstEngine && p.workers[0].burstEngineSAs == 1)
+        _ = try p.control.installInbound(InboundSAConfig(spi: 0x7200, destination: Net.router, transform: .aesCBC256SHA256,
+                                                         keys: testKeys(.aesCBC256SHA256)))
+        p.drain()
+        #expect(p.workers[0].burstEngineSAs == 2)
+        try p.control.deleteInbound(cbc)
+        p.drain()
+        #expect(p.workers[0].burstEngineSAs == 1)
     }
 }

@@ -26,10 +26,13 @@ extension Worker {
             if !table.insert(sa: c.slot) {
                 // The control plane rejects duplicates before sending; never shadow an SA.
                 inbound.entry(c.slot).flags = []
+            } else if let e = cryptoBurst, e.opens(inbound.entry(c.slot).flags.transform) {
+                burstSAs &+= 1
             }
         case .deleteInbound:
             let sa = inbound.entry(c.slot)
             if sa.flags.contains(.valid) {
+                if let e = cryptoBurst, e.opens(sa.flags.transform) { burstSAs &-= 1 }
                 _ = table.remove(sa: c.slot)
                 sa.flags = []
             }
@@ -56,6 +59,14 @@ extension Worker {
             capturingDrops = c.flags != 0 && dropCapture != nil
         case .setCryptoBurst:
             cryptoBurst = c.image.map { ESPCryptoBurst(UnsafeMutableRawPointer(mutating: $0)) }
+            burstSAs = 0
+            if let e = cryptoBurst {
+                // Cold: SAs installed before the engine arrived.
+                for slot in 0..<UInt32(inbound.capacity) {
+                    let flags = inbound.entry(slot).flags
+                    if flags.contains(.valid) && e.opens(flags.transform) { burstSAs &+= 1 }
+                }
+            }
         case .barrier:
             break
         }
