@@ -3,6 +3,10 @@ extension Worker {
     @inlinable
     mutating func applyCommands(limit: Int) {
         var applied = 0
+        // The crypto engine's hand-over is set-up, not a configuration message, and exists only
+        // where the provider has an engine: `commandsApplied` (show ... feature ipsec state)
+        // leaves it out so that the count is the same on every machine.
+        var configuration = 0
         var lastEpoch: UInt64 = 0
         withUnsafeTemporaryAllocation(of: WorkerCommand.self, capacity: 1) { one in
             let slot = one.baseAddress!
@@ -10,10 +14,11 @@ extension Worker {
                 apply(slot.pointee)
                 lastEpoch = slot.pointee.epoch
                 applied &+= 1
+                if slot.pointee.kind != .setCryptoBurst { configuration &+= 1 }
             }
         }
         if applied > 0 {
-            counters.count(.commandsApplied, applied)
+            if configuration > 0 { counters.count(.commandsApplied, configuration) }
             control.acknowledge(lastEpoch)
         }
     }

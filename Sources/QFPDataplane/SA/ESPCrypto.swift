@@ -9,7 +9,8 @@
 /// the SA slot, and a worker calls `verify`/`decrypt`/`seal` through the table — an indirect
 /// call with trivial arguments, no protocol witness, no retain, no global lookup. A provider
 /// may be replaced (for example by one calling a C library directly) without touching the
-/// data plane. ESP-NULL SAs have no context.
+/// data plane. ESP-NULL SAs have no context. A provider may also open inbound packets a burst
+/// at a time (`ESPCryptoBurst`, one engine per worker); the table stays the per-packet path.
 ///
 /// Contract of the functions (all work in place inside the packet buffer, offsets from the
 /// start of the IP datagram):
