@@ -1,19 +1,13 @@
 #include "CIPSecMB.h"
+#include "CIPSecMBInternal.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__has_include)
-#if __has_include(<intel-ipsec-mb.h>) && __has_include(<dlfcn.h>) && __has_include(<pthread.h>) && !defined(QFP_WITHOUT_IPSEC_MB)
-#define QFP_HAVE_IPSEC_MB 1
-#endif
-#endif
-
 #ifdef QFP_HAVE_IPSEC_MB
 
 #include <dlfcn.h>
-#include <intel-ipsec-mb.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -33,6 +27,10 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 // Written only inside `load` (pthread_once orders it before every reader's return from
 // pthread_once), read-only afterwards.
 static IMB_MGR *manager;
+// Kept for the per-worker managers of the CBC burst engines (`qfp_imb_burst_init`).
+static alloc_mb_mgr_fn alloc_manager;
+static init_mb_mgr_auto_fn init_manager;
+static free_mb_mgr_fn free_manager;
 static IMB_ARCH arch = IMB_ARCH_NONE;
 static const char *version = "unavailable";
 static char error_text[320];
@@ -94,6 +92,9 @@ static void load(void) {
     }
     // Kept for the life of the process: contexts hold function pointers into the library.
     manager = m;
+    alloc_manager = alloc;
+    init_manager = init;
+    free_manager = release;
     arch = chosen;
     version = get_version_str();
 }
@@ -123,14 +124,24 @@ const char *qfp_imb_version(void) {
     return version;
 }
 
-// MARK: per-SA context
+IMB_MGR *qfp_imb_key_manager(void) {
+    return qfp_imb_load() ? manager : NULL;
+}
 
-// ESPCryptoFunctions (Swift, @frozen): three C function pointers.
-typedef struct {
-    bool (*verify)(void *, void *, intptr_t, intptr_t);
-    bool (*decrypt)(void *, void *, intptr_t, intptr_t);
-    void (*seal)(void *, void *, intptr_t, intptr_t, intptr_t);
-} qfp_esp_functions;
+IMB_MGR *qfp_imb_new_manager(void) {
+    if (!qfp_imb_load()) return NULL;
+    IMB_MGR *m = alloc_manager(0);
+    if (!m) return NULL;
+    IMB_ARCH chosen = IMB_ARCH_NONE;
+    init_manager(m, &chosen);
+    return m;
+}
+
+void qfp_imb_free_manager(IMB_MGR *m) {
+    if (m && free_manager) free_manager(m);
+}
+
+// MARK: per-SA context
 
 typedef struct {
     qfp_esp_functions functions;

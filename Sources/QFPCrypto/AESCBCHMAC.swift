@@ -33,12 +33,14 @@ enum AESCBCHMAC {
     static let keyStride = (MemoryLayout<AES_KEY>.size + 15) & ~15
     static let hashStride = (max(MemoryLayout<SHA_CTX>.size, MemoryLayout<SHA256_CTX>.size) + 15) & ~15
 
-    static func makeContext(keys: ESPKeys, sha256: Bool) throws(DataplaneError) -> ESPCryptoContext {
+    /// A CBC context of `contextSize` bytes, or of `size` with `kind` for a provider that
+    /// appends its own section (IPsecMBProvider) and keeps these per-packet functions.
+    static func makeContext(keys: ESPKeys, sha256: Bool, size: Int = contextSize,
+                            kind: UInt = SwiftCryptoProvider.kindCBC) throws(DataplaneError) -> ESPCryptoContext {
         let functions = sha256
             ? ESPCryptoFunctions(verify: cbcVerifySHA256, decrypt: cbcDecrypt, seal: cbcSealSHA256)
             : ESPCryptoFunctions(verify: cbcVerifySHA1, decrypt: cbcDecrypt, seal: cbcSealSHA1)
-        let base = SwiftCryptoProvider.allocateContext(size: contextSize, functions: functions,
-                                                       kind: SwiftCryptoProvider.kindCBC)
+        let base = SwiftCryptoProvider.allocateContext(size: size, functions: functions, kind: kind)
         let bits = UInt32(keys.cipher.count * 8)
         let encrypt = (base + encryptKeyOffset).bindMemory(to: AES_KEY.self, capacity: 1)
         let decrypt = (base + decryptKeyOffset).bindMemory(to: AES_KEY.self, capacity: 1)
@@ -54,7 +56,7 @@ enum AESCBCHMAC {
         }
         CCryptoBoringSSL_OPENSSL_cleanse(&ivKeyBytes, 16)
         guard status == 0 else {
-            CCryptoBoringSSL_OPENSSL_cleanse(base, contextSize)
+            CCryptoBoringSSL_OPENSSL_cleanse(base, size)
             base.deallocate()
             throw .invalidSA("AES-CBC key setup failed (\(keys.cipher.count)-byte key)")
         }

@@ -38,7 +38,7 @@ public enum CryptoProviderChoice: String, Sendable, CaseIterable {
 /// A provider and the name reports give it.
 public struct SelectedCryptoProvider: Sendable {
     public let provider: any ESPCryptoProvider
-    /// "ipsec-mb (avx512)" or "boringssl" (CBC + HMAC is BoringSSL under both; see IPsecMBProvider).
+    /// "ipsec-mb (avx512)" or "boringssl" (outbound CBC + HMAC is BoringSSL under both; see IPsecMBProvider).
     public let name: String
 }
 

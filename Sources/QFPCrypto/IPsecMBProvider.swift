@@ -10,10 +10,14 @@ import QFPDataplane
 ///   install by the manager's `gcm128_pre`/`gcm256_pre`, and each packet is one call of the
 ///   manager's `gcm128_dec`/`gcm128_enc` (copied into the context), in place. `verify` leaves
 ///   the ciphertext as it was when the ICV is bad (see `CIPSecMB.c`).
-/// - AES-CBC + HMAC: SwiftCryptoProvider's BoringSSL contexts. intel-ipsec-mb offers CBC + HMAC
-///   only through its multi-buffer job API, which is fast for bursts of jobs across packets
-///   but, behind this one-packet-at-a-time table (submit, then flush), was 2.6–2.8× slower than
-///   BoringSSL's AES-NI CBC and SHA-NI HMAC (figures in docs/crypto.md).
+/// - AES-CBC + HMAC-SHA1/SHA256 (RFC 3602, 2404, 4868): inbound a burst at a time on the
+///   multi-buffer job API (`IPsecMBProvider+CBC.swift`): each worker gets an engine
+///   (`makeBurstEngine`: its own IMB_MGR) that runs the HMAC jobs of a whole burst, compares the
+///   ICVs, then the AES-CBC decryption jobs of the good ones. The context is SwiftCryptoProvider's
+///   BoringSSL CBC context (its per-packet functions: `seal`, and `verify`/`decrypt` for a
+///   worker without the engine) followed by the job API's expanded keys and ipad/opad states.
+///   One packet at a time (submit, then flush) the job API was 2.6–2.8× slower than BoringSSL,
+///   so outbound `seal` stays BoringSSL's, with its IV scheme (docs/crypto.md).
 ///
 /// Cost and threading as `ESPCryptoContext` requires: no allocation, lock, system call or
 /// write to the context per packet; one context may be used by every worker at once.
@@ -55,16 +59,21 @@ public struct IPsecMBProvider: ESPCryptoProvider {
             throw .invalidSA("esp-null needs no crypto context")
         case .aesGCM128, .aesGCM256:
             return try Self.makeGCMContext(keys: keys)
-        case .aesCBC128SHA1, .aesCBC256SHA1, .aesCBC128SHA256, .aesCBC256SHA256:
-            return try SwiftCryptoProvider().makeContext(transform: transform, keys: keys)
+        case .aesCBC128SHA1, .aesCBC256SHA1:
+            return try Self.makeCBCContext(keys: keys, sha256: false)
+        case .aesCBC128SHA256, .aesCBC256SHA256:
+            return try Self.makeCBCContext(keys: keys, sha256: true)
         }
     }
 
     public func releaseContext(_ context: ESPCryptoContext) {
         let base = context.base
-        if base.load(fromByteOffset: SwiftCryptoProvider.kindOffset, as: UInt.self) == Self.kindGCM {
+        let kind = base.load(fromByteOffset: SwiftCryptoProvider.kindOffset, as: UInt.self)
+        if kind == Self.kindGCM {
             qfp_imb_gcm_wipe(base)
             base.deallocate()
+        } else if kind == Self.kindCBC {
+            Self.releaseCBCContext(base)
         } else {
             SwiftCryptoProvider().releaseContext(context)
         }

@@ -65,6 +65,20 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("crypto-sas"), help: "SAs of the crypto part (anti-replay disabled, see the table's note).")
     var cryptoSAs: Int = 1024
 
+    /// Transforms of the crypto part.
+    enum CryptoTransform: String, ExpressibleByArgument, CaseIterable {
+        /// esp-gcm 128.
+        case gcm
+        /// esp-aes 128 esp-sha-hmac.
+        case cbc
+
+        var transform: ESPTransform { self == .gcm ? .aesGCM128 : .aesCBC128SHA1 }
+    }
+
+    @Option(name: .customLong("crypto-transforms"), parsing: .upToNextOption,
+            help: "Transforms of the crypto part: gcm (esp-gcm 128), cbc (esp-aes 128 esp-sha-hmac).")
+    var cryptoTransforms: [CryptoTransform] = [.gcm, .cbc]
+
     @Option(name: .customLong("sas-sweep"), parsing: .upToNextOption,
             help: "Also measure inbound, 1 worker, at each of these SA counts (the plot's Mpps against SA count).")
     var sasSweep: [Int] = []
@@ -156,7 +170,7 @@ struct Bench: ParsableCommand {
             report.sweep.append(try ThroughputRun.run(w, topology: topology))
         }
         if only.contains(.crypto) {
-            for transform in [ESPTransform.aesGCM128, .aesCBC128SHA1] {
+            for transform in cryptoTransforms.map(\.transform) {
                 for size in cryptoSizes {
                     progress?.say("inbound \(BenchReport.name(transform)), \(size) bytes encrypted, 1 worker")
                     var w = ThroughputWorkload()
@@ -172,7 +186,7 @@ struct Bench: ParsableCommand {
                     report.crypto.append(try ThroughputRun.run(w, topology: topology))
                 }
             }
-            for transform in [ESPTransform.aesGCM128, .aesCBC128SHA1] {
+            for transform in cryptoTransforms.map(\.transform) {
                 for size in cryptoSizes {
                     progress?.say("crypto only \(BenchReport.name(transform)), \(size) bytes, 1 SA, bursts of 32")
                     report.cryptoOnly.append(try CryptoOpsBenchmark.run(

@@ -58,9 +58,19 @@ struct CommandLineTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(boring.stdout.utf8)) as? [String: Any])
         #expect(object["crypto_provider"] as? String == "boringssl")
         #expect((object["crypto_only"] as? [[String: Any]])?.count == 2)
+        // BoringSSL opens per packet: no burst-engine figure.
+        #expect((object["crypto_only"] as? [[String: Any]])?.allSatisfy { $0["inbound_burst_mops"] == nil } == true)
         let forced = try runQFP(common + ["--crypto-provider", "ipsec-mb"])
         if forced.status == 0 {
             #expect(forced.stdout.contains("Crypto provider: ipsec-mb ("), "\(forced.stdout)")
+            #expect(forced.stdout.contains("burst engine in "), "\(forced.stdout)")
+            // --crypto-transforms cbc: the CBC runs only, with the burst engine's figure.
+            let cbc = try runQFP(common + ["--json", "--crypto-provider", "ipsec-mb", "--crypto-transforms", "cbc"])
+            #expect(cbc.status == 0, "\(cbc.stderr)")
+            let c = try #require(try JSONSerialization.jsonObject(with: Data(cbc.stdout.utf8)) as? [String: Any])
+            let only = c["crypto_only"] as? [[String: Any]]
+            #expect(only?.count == 1 && (c["crypto"] as? [[String: Any]])?.count == 1)
+            #expect((only?.first?["inbound_burst_mops"] as? Double ?? 0) > 0, "\(cbc.stdout)")
             let auto = try runQFP(common + ["--json"])
             #expect(auto.status == 0, "\(auto.stderr)")
             let a = try #require(try JSONSerialization.jsonObject(with: Data(auto.stdout.utf8)) as? [String: Any])

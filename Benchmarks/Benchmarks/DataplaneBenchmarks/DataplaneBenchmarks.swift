@@ -108,6 +108,24 @@ let benchmarks: @Sendable () -> Void = {
                       },
                       setup: { try CryptoOpsFixture(transform: .aesGCM128, payloadLength: size, provider: .ipsecMB) })
         }
+        // AES-CBC + HMAC-SHA1 on the job API, a burst at a time: the inbound pipeline (each
+        // worker burst's CBC packets opened by one call of the worker's burst engine), and the
+        // engine alone (32 sealed per packet, then one `open` of all 32). Zero mallocs per burst.
+        for size in [64, 1500] {
+            Benchmark("InboundCrypto.IPsecMB.AESCBC128SHA1.\(size)B",
+                      configuration: .init(scalingFactor: .kilo, thresholds: zeroMallocs),
+                      closure: { benchmark, fixture in
+                          for _ in benchmark.scaledIterations { fixture.burst() }
+                      },
+                      setup: { try InboundCryptoFixture(transform: .aesCBC128SHA1, payloadLength: size, provider: .ipsecMB) })
+            Benchmark("CryptoOps.IPsecMB.AESCBC128SHA1Burst.\(size)B",
+                      configuration: .init(scalingFactor: .kilo, thresholds: zeroMallocs),
+                      closure: { benchmark, fixture in
+                          for _ in benchmark.scaledIterations { fixture.burst() }
+                      },
+                      setup: { try CryptoOpsFixture(transform: .aesCBC128SHA1, payloadLength: size, provider: .ipsecMB,
+                                                    burstEngine: true) })
+        }
     }
 
     // The traffic generator on one thread: a max-rate stream over 1,024 SAs (64-byte and IMIX),
@@ -357,17 +375,25 @@ final class PuntFixture {
 }
 
 /// One SA's crypto context (BoringSSL unless told) and 32 ESP buffers (no IP header) of
-/// `payloadLength` encrypted bytes.
+/// `payloadLength` encrypted bytes; with `burstEngine`, opened by one call of the provider's
+/// burst engine instead of one `verify` + `decrypt` per packet.
 final class CryptoOpsFixture {
     let provider: any ESPCryptoProvider
     let context: ESPCryptoContext
+    let engine: ESPCryptoBurst?
+    let contexts = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: 32)
+    let packets = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: 32)
+    let starts = UnsafeMutablePointer<Int>.allocate(capacity: 32)
+    let ends = UnsafeMutablePointer<Int>.allocate(capacity: 32)
+    let verdicts = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
     let memory: UnsafeMutableRawPointer
     let payloadStart: Int
     let icvStart: Int
     let end: Int
     static let stride = 2048
 
-    init(transform: ESPTransform, payloadLength: Int, provider choice: CryptoProviderChoice = .boringSSL) throws {
+    init(transform: ESPTransform, payloadLength: Int, provider choice: CryptoProviderChoice = .boringSSL,
+         burstEngine: Bool = false) throws {
         let keys = ESPKeys(cipher: (0..<transform.cipherKeyLength).map { UInt8(truncatingIfNeeded: 0x51 &* $0 &+ 3) },
                            authenticator: (0..<transform.authenticatorKeyLength).map { UInt8(truncatingIfNeeded: 0x37 &* $0 &+ 9) })
         provider = try choice.select().provider
@@ -378,12 +404,25 @@ final class CryptoOpsFixture {
         memory = UnsafeMutableRawPointer.allocate(byteCount: 32 * Self.stride, alignment: 64)
         memory.initializeMemory(as: UInt8.self, repeating: 0x5A, count: 32 * Self.stride)
         for b in 0..<32 { ESPHeader.write(to: memory + b * Self.stride, spi: 0x1000, sequenceNumber: UInt32(b + 1)) }
+        engine = burstEngine ? provider.makeBurstEngine() : nil
+        precondition(!burstEngine || engine?.opens(transform) == true, "crypto ops: no burst engine for \(transform)")
+        for j in 0..<32 {
+            contexts[j] = context.base
+            packets[j] = memory + j * Self.stride
+            starts[j] = 0
+            ends[j] = end
+        }
         burst()
     }
 
     func burst() {
         for j in 0..<32 {
             context.seal(packet: memory + j &* Self.stride, espStart: 0, payloadStart: payloadStart, icvStart: icvStart)
+        }
+        if let engine {
+            engine.open(count: 32, contexts: contexts, packets: packets, espStarts: starts, ends: ends, verdicts: verdicts)
+            for j in 0..<32 { precondition(verdicts[j] == ESPBurstVerdict.opened.rawValue, "crypto ops: packet \(j) failed to open") }
+            return
         }
         var good = 0
         for j in 0..<32 {
@@ -395,7 +434,9 @@ final class CryptoOpsFixture {
     }
 
     deinit {
+        if let engine { provider.releaseBurstEngine(engine) }
         provider.releaseContext(context)
         memory.deallocate()
+        contexts.deallocate(); packets.deallocate(); starts.deallocate(); ends.deallocate(); verdicts.deallocate()
     }
 }

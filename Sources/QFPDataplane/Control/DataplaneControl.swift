@@ -46,6 +46,9 @@ public final class DataplaneControl: @unchecked Sendable {
         /// slot is reclaimed (after every worker that could use it acknowledged its deletion).
         var inboundContexts: [[ESPCryptoContext?]]
         var outboundContexts: [ESPCryptoContext?]
+        /// Every burst engine handed to a worker, with its maker; freed when this object is
+        /// (a worker may hold an engine until then, even after a later provider replaced it).
+        var burstEngines: [(provider: any ESPCryptoProvider, engine: ESPCryptoBurst)] = []
     }
 
     let links: [WorkerLink]
@@ -82,12 +85,31 @@ public final class DataplaneControl: @unchecked Sendable {
             for contexts in s.inboundContexts { for c in contexts { if let c { provider.releaseContext(c) } } }
             for c in s.outboundContexts { if let c { provider.releaseContext(c) } }
         }
+        state.withLock { s in for e in s.burstEngines { e.provider.releaseBurstEngine(e.engine) } }
     }
 
     /// Registers the maker of crypto contexts (QFPCrypto's `SwiftCryptoProvider`). Needed
     /// before installing an SA whose transform is not ESP-NULL; set it once, before such SAs.
+    /// Sends each worker the provider's burst engine (`ESPCryptoProvider.makeBurstEngine`;
+    /// none: every packet through its context's table). A worker whose command ring is full
+    /// (workers not running) keeps opening packets one at a time, which is correct, only slower.
     public func setCryptoProvider(_ provider: any ESPCryptoProvider) {
-        state.withLock { $0.cryptoProvider = provider }
+        state.withLock { s in
+            s.cryptoProvider = provider
+            for w in links.indices {
+                let engine = provider.makeBurstEngine()
+                // Nothing to say to a worker that never had an engine.
+                if engine == nil && s.burstEngines.isEmpty { continue }
+                var command = WorkerCommand(kind: .setCryptoBurst)
+                command.image = engine.map { UnsafeRawPointer($0.base) }
+                do {
+                    try submit(command, to: w, &s)
+                    if let engine { s.burstEngines.append((provider, engine)) }
+                } catch {
+                    if let engine { provider.releaseBurstEngine(engine) }
+                }
+            }
+        }
     }
 
     /// Whether a crypto provider is registered.

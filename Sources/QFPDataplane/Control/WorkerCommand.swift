@@ -26,6 +26,8 @@ public struct WorkerCommand: BitwiseCopyable, @unchecked Sendable {
         case configurePunt
         /// Copy dropped packets to the drop-capture ring (`flags` 1) or stop (0).
         case setDropCapture
+        /// Use the crypto burst engine at `image` (nil: none, every context per packet).
+        case setCryptoBurst
         /// Nothing; used to wait until a worker has caught up.
         case barrier
     }

@@ -1,7 +1,8 @@
 extension Worker {
-    /// Stage 3: sends packet `i` of the burst down its path.
+    /// Stage 3: sends packet `i` of the burst down its path. `batched`: the burst went through
+    /// `openInboundBurst`, so `scratch.verdicts[i]` holds packet `i`'s crypto verdict.
     @inlinable @inline(__always)
-    mutating func dispatch(_ i: Int) {
+    mutating func dispatch(_ i: Int, batched: Bool) {
         let handle = scratch.handles[i]
         let c = scratch.classes[i]
         switch c.kind {
@@ -12,7 +13,7 @@ extension Worker {
                 slot = table.lookup(spi: c.spi, destination: c.destination, hash: scratch.hashes[i]) ?? Self.noSA
             }
             if slot < Self.reservedSPI {
-                espInbound(handle, c, slot: slot)
+                espInbound(handle, c, slot: slot, verdict: batched ? scratch.verdicts[i] : ESPBurstVerdict.perPacket.rawValue)
             } else {
                 unknownSPI(handle, c, reserved: slot == Self.reservedSPI)
             }

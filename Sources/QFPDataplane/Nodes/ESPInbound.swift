@@ -1,8 +1,14 @@
 extension Worker {
     /// Inbound ESP for a known SA, in RFC 4303 order: SA state, replay pre-check, integrity,
     /// hard lifetime, window update, decryption, trailer, decapsulation, counters, soft lifetime.
+    ///
+    /// `verdict` is an `ESPBurstVerdict` raw value: `perPacket` calls the context's `verify` and
+    /// `decrypt` here; any other is what the burst engine found before this pass
+    /// (`openInboundBurst`). Every check is made here either way, against the SA as the earlier
+    /// packets of the burst left it, so a duplicate of an earlier packet of the same burst is
+    /// dropped as a duplicate, and the counters and drop reasons are those of per-packet order.
     @inlinable
-    mutating func espInbound(_ handle: PacketHandle, _ c: PacketClassification, slot: UInt32) {
+    mutating func espInbound(_ handle: PacketHandle, _ c: PacketClassification, slot: UInt32, verdict: UInt8) {
         let sa = inbound.entry(slot)
         let flags = sa.flags
         let b = directory.buffer(handle)
@@ -42,10 +48,12 @@ extension Worker {
         let data = b.data
         let end = Int(c.ipLength)
         let espStart = Int(c.espOffset)
+        let perPacket = verdict == ESPBurstVerdict.perPacket.rawValue
         if transform != .null {
             // Too short to hold header, IV and ICV: the ICV cannot be good.
             guard end &- espStart >= ESPHeader.length &+ transform.ivLength &+ transform.icvLength,
-                  inbound.context(slot).verify(packet: data, espStart: espStart, end: end)
+                  perPacket ? inbound.context(slot).verify(packet: data, espStart: espStart, end: end)
+                            : verdict != ESPBurstVerdict.integrityFailure.rawValue
             else {
                 inbound.bump(slot, .integrityFailures)
                 puntPacket(.integrityFailure, c, slot: slot, interface: b.inputInterface)
@@ -79,7 +87,9 @@ extension Worker {
         let payloadStart = espStart &+ ESPHeader.length &+ transform.ivLength
         let payloadEnd = end &- transform.icvLength
         guard payloadEnd >= payloadStart,
-              transform == .null || inbound.context(slot).decrypt(packet: data, payloadStart: payloadStart, payloadEnd: payloadEnd)
+              transform == .null
+                || (perPacket ? inbound.context(slot).decrypt(packet: data, payloadStart: payloadStart, payloadEnd: payloadEnd)
+                              : verdict == ESPBurstVerdict.opened.rawValue)
         else {
             inbound.bump(slot, .paddingErrors)
             drop(handle, .ipsecInput, .inPktHeadpadLenErr)

@@ -14,6 +14,16 @@ public struct BurstScratch: @unchecked Sendable {
     /// Per pool: handles to return this burst (`maximumBurst` each).
     @usableFromInline let releases: UnsafeMutablePointer<PacketHandle>
     @usableFromInline let releaseCounts: UnsafeMutablePointer<Int>
+    /// Crypto verdict of each packet of the burst (`ESPBurstVerdict`), when a burst engine ran.
+    @usableFromInline let verdicts: UnsafeMutablePointer<UInt8>
+    /// The burst engine's arguments, one entry per packet handed to it (`openInboundBurst`).
+    @usableFromInline let cryptoContexts: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    @usableFromInline let cryptoPackets: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    @usableFromInline let cryptoESPStarts: UnsafeMutablePointer<Int>
+    @usableFromInline let cryptoEnds: UnsafeMutablePointer<Int>
+    @usableFromInline let cryptoVerdicts: UnsafeMutablePointer<UInt8>
+    /// Burst index of each entry.
+    @usableFromInline let cryptoIndices: UnsafeMutablePointer<Int>
 
     static func byteCount(pools: Int) -> Int {
         let n = maximumBurst
@@ -21,6 +31,7 @@ public struct BurstScratch: @unchecked Sendable {
             n * 4, n * MemoryLayout<PacketClassification>.stride, n * 4, n * 4,
             n * MemoryLayout<OutboundDecision>.stride, n * 4,
             pools * n * 4, pools * 8,
+            n, n * 8, n * 8, n * 8, n * 8, n, n * 8,
         ])
     }
 
@@ -38,6 +49,18 @@ public struct BurstScratch: @unchecked Sendable {
         releases = carver.carve(pools * n * 4).bindMemory(to: PacketHandle.self, capacity: pools * n)
         releaseCounts = carver.carve(pools * 8).bindMemory(to: Int.self, capacity: pools)
         releaseCounts.initialize(repeating: 0, count: pools)
+        verdicts = carver.carve(n).bindMemory(to: UInt8.self, capacity: n)
+        verdicts.initialize(repeating: ESPBurstVerdict.perPacket.rawValue, count: n)
+        cryptoContexts = carver.carve(n * 8).bindMemory(to: UnsafeMutableRawPointer.self, capacity: n)
+        cryptoPackets = carver.carve(n * 8).bindMemory(to: UnsafeMutableRawPointer.self, capacity: n)
+        cryptoESPStarts = carver.carve(n * 8).bindMemory(to: Int.self, capacity: n)
+        cryptoESPStarts.initialize(repeating: 0, count: n)
+        cryptoEnds = carver.carve(n * 8).bindMemory(to: Int.self, capacity: n)
+        cryptoEnds.initialize(repeating: 0, count: n)
+        cryptoVerdicts = carver.carve(n).bindMemory(to: UInt8.self, capacity: n)
+        cryptoVerdicts.initialize(repeating: 0, count: n)
+        cryptoIndices = carver.carve(n * 8).bindMemory(to: Int.self, capacity: n)
+        cryptoIndices.initialize(repeating: 0, count: n)
     }
 }
 

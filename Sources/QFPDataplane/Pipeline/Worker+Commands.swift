@@ -3,6 +3,10 @@ extension Worker {
     @inlinable
     mutating func applyCommands(limit: Int) {
         var applied = 0
+        // The crypto engine's hand-over is set-up, not a configuration message, and exists only
+        // where the provider has an engine: `commandsApplied` (show ... feature ipsec state)
+        // leaves it out so that the count is the same on every machine.
+        var configuration = 0
         var lastEpoch: UInt64 = 0
         withUnsafeTemporaryAllocation(of: WorkerCommand.self, capacity: 1) { one in
             let slot = one.baseAddress!
@@ -10,10 +14,11 @@ extension Worker {
                 apply(slot.pointee)
                 lastEpoch = slot.pointee.epoch
                 applied &+= 1
+                if slot.pointee.kind != .setCryptoBurst { configuration &+= 1 }
             }
         }
         if applied > 0 {
-            counters.count(.commandsApplied, applied)
+            if configuration > 0 { counters.count(.commandsApplied, configuration) }
             control.acknowledge(lastEpoch)
         }
     }
@@ -26,10 +31,13 @@ extension Worker {
             if !table.insert(sa: c.slot) {
                 // The control plane rejects duplicates before sending; never shadow an SA.
                 inbound.entry(c.slot).flags = []
+            } else if let e = cryptoBurst, e.opens(inbound.entry(c.slot).flags.transform) {
+                burstSAs &+= 1
             }
         case .deleteInbound:
             let sa = inbound.entry(c.slot)
             if sa.flags.contains(.valid) {
+                if let e = cryptoBurst, e.opens(sa.flags.transform) { burstSAs &-= 1 }
                 _ = table.remove(sa: c.slot)
                 sa.flags = []
             }
@@ -54,6 +62,16 @@ extension Worker {
             acquireBucket = TokenBucket(ratePerSecond: c.softPackets, burst: c.hardPackets)
         case .setDropCapture:
             capturingDrops = c.flags != 0 && dropCapture != nil
+        case .setCryptoBurst:
+            cryptoBurst = c.image.map { ESPCryptoBurst(UnsafeMutableRawPointer(mutating: $0)) }
+            burstSAs = 0
+            if let e = cryptoBurst {
+                // Cold: SAs installed before the engine arrived.
+                for slot in 0..<UInt32(inbound.capacity) {
+                    let flags = inbound.entry(slot).flags
+                    if flags.contains(.valid) && e.opens(flags.transform) { burstSAs &+= 1 }
+                }
+            }
         case .barrier:
             break
         }

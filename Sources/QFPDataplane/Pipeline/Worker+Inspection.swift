@@ -26,3 +26,12 @@ extension Worker {
         applyCommands(limit: .max)
     }
 }
+
+extension Worker {
+    /// Whether this worker opens inbound packets through a crypto burst engine (the provider
+    /// made one and the worker applied `setCryptoBurst`).
+    public var hasCryptoBurstEngine: Bool { cryptoBurst != nil }
+
+    /// Installed inbound SAs whose packets the burst engine opens (0 without an engine).
+    public var burstEngineSAs: Int { burstSAs }
+}

@@ -37,6 +37,11 @@ public struct Worker: @unchecked Sendable {
     /// This worker's own pool (for packets it must rebuild) and its free stack.
     @usableFromInline let ownPool: Int
     @usableFromInline var ownBuffers: BufferStack
+    /// This worker's crypto burst engine (`WorkerCommand.setCryptoBurst`), nil for per packet.
+    @usableFromInline var cryptoBurst: ESPCryptoBurst?
+    /// Installed inbound SAs whose transform `cryptoBurst` opens: with none (ESP-NULL or GCM
+    /// only), bursts skip the collecting pass (measured 3-5 % of a GCM pipeline burst).
+    @usableFromInline var burstSAs = 0
     @usableFromInline var tally = BurstTally()
     @usableFromInline var now: UInt64 = 0
 
@@ -155,7 +160,13 @@ public struct Worker: @unchecked Sendable {
         classifyBurst(n)
         lookupBurst(n)
         policyBurst(n)
-        for i in 0..<n { dispatch(i) }
+        if let engine = cryptoBurst, burstSAs > 0 {
+            // Crypto once per burst (Nodes/ESPInboundBurst.swift), then every packet in order.
+            openInboundBurst(n, engine)
+            for i in 0..<n { dispatch(i, batched: true) }
+        } else {
+            for i in 0..<n { dispatch(i, batched: false) }
+        }
         finishBurst(n)
     }
 

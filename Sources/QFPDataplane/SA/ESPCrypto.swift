@@ -9,7 +9,8 @@
 /// the SA slot, and a worker calls `verify`/`decrypt`/`seal` through the table — an indirect
 /// call with trivial arguments, no protocol witness, no retain, no global lookup. A provider
 /// may be replaced (for example by one calling a C library directly) without touching the
-/// data plane. ESP-NULL SAs have no context.
+/// data plane. ESP-NULL SAs have no context. A provider may also open inbound packets a burst
+/// at a time (`ESPCryptoBurst`, one engine per worker); the table stays the per-packet path.
 ///
 /// Contract of the functions (all work in place inside the packet buffer, offsets from the
 /// start of the IP datagram):
@@ -79,4 +80,16 @@ public protocol ESPCryptoProvider: Sendable {
     func makeContext(transform: ESPTransform, keys: ESPKeys) throws(DataplaneError) -> ESPCryptoContext
     /// Frees a context made by `makeContext`.
     func releaseContext(_ context: ESPCryptoContext)
+    /// A burst engine for one worker, or nil when this provider opens packets one at a time
+    /// (then the inbound stage calls each context's `verify`/`decrypt`). Cold path: called
+    /// once per worker by `DataplaneControl.setCryptoProvider`.
+    func makeBurstEngine() -> ESPCryptoBurst?
+    /// Frees an engine made by `makeBurstEngine` (after its worker stopped using it).
+    func releaseBurstEngine(_ engine: ESPCryptoBurst)
+}
+
+extension ESPCryptoProvider {
+    /// Per packet only.
+    public func makeBurstEngine() -> ESPCryptoBurst? { nil }
+    public func releaseBurstEngine(_ engine: ESPCryptoBurst) {}
 }
