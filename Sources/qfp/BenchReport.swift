@@ -115,6 +115,9 @@ struct BenchReport {
             return .init(transform: Self.name(r.workload.transform), encryptedBytes: f.encryptedLength, mppsPerWorker: f.mpps)
         }
         d.cryptoOnly = cryptoOnly.map { .init(transform: Self.name($0.transform), encryptedBytes: $0.bufferBytes, mppsPerWorker: $0.inboundMops) }
+        d.cryptoBurst = cryptoOnly.compactMap { r in
+            r.inboundBurstMops.map { .init(transform: Self.name(r.transform), encryptedBytes: r.bufferBytes, mppsPerWorker: $0) }
+        }
         d.latency = generator.compactMap { g in g.loop.latency.map { ("\(g.size), maximum rate", $0) } }
         if let r = rate, let l = r.latency { d.latency.append(("64 B at \(format(r.targetPPS / 1e6, 2)) Mpps", l)) }
         return d

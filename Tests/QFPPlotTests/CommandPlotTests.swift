@@ -28,6 +28,7 @@ struct CommandPlotTests {
         d.ring = [("4-byte handles", 0.88), ("8-byte words", 0.92)]
         d.crypto = [64, 128, 512, 1500].map { .init(transform: "esp-gcm 128", encryptedBytes: $0, mppsPerWorker: 9.6 - Double($0) / 300) }
         d.cryptoOnly = [64, 1500].map { .init(transform: "esp-gcm 128", encryptedBytes: $0, mppsPerWorker: 20 - Double($0) / 100) }
+        d.cryptoBurst = [64, 1500].map { .init(transform: "esp-aes 128 esp-sha-hmac", encryptedBytes: $0, mppsPerWorker: 17 - Double($0) / 120) }
         return d
     }
 
@@ -42,9 +43,10 @@ struct CommandPlotTests {
             "qfp inbound, RSS queues", "qfp inbound, steered across cores", "qfp outbound, RSS queues", "testpmd macswap",
             "qfp SPI table", "rte_ipsec_sad SPI only", "rte_ipsec_sad SPI+DIP+SIP",
             "qfp SPSC ring, 4-byte handles", "qfp SPSC ring, 8-byte words", "rte_ring SP/SC, burst 32",
-            "qfp inbound esp-gcm 128", "qfp crypto only, verify+decrypt, esp-gcm 128", "aesni_gcm AES-128-GCM encrypt"])
-        // Points: 2+1+2+2 | 3+2+3 | (bars) | 4+2+2.
-        #expect(doc.all("circle", class: "point").count == 7 + 8 + 8)
+            "qfp inbound esp-gcm 128", "qfp crypto only, verify+decrypt, esp-gcm 128",
+            "qfp crypto only, burst engine, esp-aes 128 esp-sha-hmac", "aesni_gcm AES-128-GCM encrypt"])
+        // Points: 2+1+2+2 | 3+2+3 | (bars) | 4+2+2+2.
+        #expect(doc.all("circle", class: "point").count == 7 + 8 + 10)
         #expect(doc.all("rect", class: "bar").count == 3)
         #expect(doc.all("polyline", class: "series-line").filter { $0.attributes["stroke-dasharray"] != nil }.count == 4)
         #expect(doc.texts(class: "panel-note").allSatisfy { $0.contains("dashed: peers measured in the same session (run_peers.sh, 3 rounds)") })

@@ -44,6 +44,8 @@ public struct BenchPlotData: Sendable, Equatable {
     /// The transforms alone (the SA context's verify+decrypt on prepared buffers), Mops by buffer
     /// size: what dpdk-test-crypto-perf measures of a device.
     public var cryptoOnly: [Crypto] = []
+    /// The same through a provider's burst engine (one call per burst of 32), where it has one.
+    public var cryptoBurst: [Crypto] = []
     /// Whole-loop latency of generator runs, by run name.
     public var latency: [(name: String, latency: StreamStatus.Latency)] = []
 
@@ -54,6 +56,7 @@ public struct BenchPlotData: Sendable, Equatable {
 
     public static func == (a: BenchPlotData, b: BenchPlotData) -> Bool {
         a.title == b.title && a.settings == b.settings && a.throughput == b.throughput && a.crypto == b.crypto && a.cryptoOnly == b.cryptoOnly
+            && a.cryptoBurst == b.cryptoBurst
             && a.lookups.map(\.securityAssociations) == b.lookups.map(\.securityAssociations)
             && a.lookups.map(\.nanoseconds) == b.lookups.map(\.nanoseconds)
             && a.ring.map(\.name) == b.ring.map(\.name) && a.ring.map(\.nanoseconds) == b.ring.map(\.nanoseconds)
@@ -116,7 +119,8 @@ public enum BenchPlot {
 
         if !data.crypto.isEmpty || !data.cryptoOnly.isEmpty {
             var series: [LineSeries] = []
-            for (runs, prefix) in [(data.crypto, "qfp inbound"), (data.cryptoOnly, "qfp crypto only, verify+decrypt,")] {
+            for (runs, prefix) in [(data.crypto, "qfp inbound"), (data.cryptoOnly, "qfp crypto only, verify+decrypt,"),
+                                   (data.cryptoBurst, "qfp crypto only, burst engine,")] {
                 for transform in runs.map(\.transform).uniqued {
                     series.append(LineSeries("\(prefix) \(transform)", points: runs.filter { $0.transform == transform }
                         .sorted { $0.encryptedBytes < $1.encryptedBytes }.map { .init(Double($0.encryptedBytes), $0.mppsPerWorker) }))
