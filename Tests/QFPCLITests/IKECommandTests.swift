@@ -53,6 +53,41 @@ struct IKECommandTests {
         #expect(endpoint.delivered.last?.body == .deleteIKE)
     }
 
+    @Test("show crypto isakmp sa detail: the legend, the row in the capture's columns with the policy's transforms, DPD's D, the remaining lifetime; Genie's layout")
+    func isakmpDetail() throws {
+        let text = RecoveryMatrixConfigurations.text(.staticMap, recovery: false, keepalive: "10 2 periodic")
+            .replacingOccurrences(of: " hash sha256\n", with: " hash sha\n")
+            .replacingOccurrences(of: " group 14\n", with: " group 16\n lifetime 3600\n")
+        let r = try TestRouter(configuration: text)
+        let endpoint = AnsweringPeer()   // held here: the IKE model keeps its peers weakly
+        r.controlPlane.ike.peers = endpoint
+        r.controlPlane.ike.peerInitiates(from: peer, to: router, version: .ikev1, createsIKESA: true, peerInboundSPI: 0x7000_0007)
+        run(r, seconds: 3)
+        let session = CLISession(controlPlane: r.controlPlane, interactive: false)
+        let out = session.execute("show crypto isakmp sa detail").output
+        let row = try #require(out.split(separator: "\n").first { $0.hasPrefix("1001 ") }, "\(out)")
+        // The remaining lifetime moves with the clock; everything else is fixed.
+        #expect(row.hasPrefix("1001  192.0.2.1       198.51.100.7           ACTIVE aes  sha    psk  16 00:59:5"), "\(row)")
+        #expect(row.hasSuffix(" D  ") && row.count == "1001  192.0.2.1       198.51.100.7           ACTIVE aes  sha    psk  16 00:59:57 D  ".count)
+        let remaining = try #require(r.controlPlane.ike.snapshot.isakmp.first?.detail?.lifetimeRemainingSeconds)
+        #expect(remaining >= 3595 && remaining < 3600)
+        #expect(out == ShowCryptoISAKMPSA.codes + """
+            IPv4 Crypto ISAKMP SA
+
+            C-id  Local           Remote          I-VRF  Status Encr Hash   Auth DH Lifetime Cap.
+
+            \(row)
+                   Engine-id:Conn-id =  SW:1
+
+            IPv6 Crypto ISAKMP SA
+
+
+            """)
+        #expect(out.hasPrefix("Codes: C - IKE configuration mode, D - Dead Peer Detection\n       K - Keepalives, N - NAT-traversal\n"))
+        #expect(session.execute("sh cry isa sa det").output == out)
+        withExtendedLifetime(endpoint) {}
+    }
+
     @Test("clear crypto session remote: the peer's IPsec and IKE SAs go with their DELETEs; another peer's address clears nothing")
     func clearSession() throws {
         let r = try TestRouter(configuration: RecoveryMatrixConfigurations.text(.staticMap, recovery: false))

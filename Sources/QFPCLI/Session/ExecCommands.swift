@@ -182,9 +182,10 @@ enum CryptoCommands {
             let snapshot = ControlPlaneSnapshots.ipsecSA(ctx.controlPlane, peer: peer)
             return CommandOutput(ShowCryptoIPsecSA.render(snapshot, detail: p.has("detail")), json: snapshot)
         }
-        t.add("show crypto isakmp sa", pipes: true) { ctx, _ in
+        t.add("show crypto isakmp sa [detail]", pipes: true) { ctx, p in
             let snapshot = ControlPlaneSnapshots.isakmpSA(ctx.controlPlane)
-            return CommandOutput(ShowCryptoISAKMPSA.render(snapshot), json: snapshot)
+            let text = p.has("detail") ? ShowCryptoISAKMPSA.renderDetail(snapshot) : ShowCryptoISAKMPSA.render(snapshot)
+            return CommandOutput(text, json: snapshot)
         }
         t.add("show crypto ikev2 sa [detail]", pipes: true) { ctx, p in
             let snapshot = ControlPlaneSnapshots.ikev2SA(ctx.controlPlane)

@@ -792,8 +792,15 @@ public final class IKEManager: @unchecked Sendable {
             let source = ike.routerInitiated ? ike.local : ike.remote
             let destination = ike.routerInitiated ? ike.remote : ike.local
             if ike.version == .ikev1 {
+                let t = ISAKMPTransforms(configuration: configuration)
+                let age = (now &- ike.createdAt) / 1_000_000_000
+                let detail = ISAKMPSASnapshot.Detail(
+                    local: ike.local.description, remote: ike.remote.description, encryption: t.encryption, hash: t.hash,
+                    authentication: t.authentication, dhGroup: t.group,
+                    lifetimeRemainingSeconds: ike.lifetimeSeconds > age ? ike.lifetimeSeconds - age : 0,
+                    capabilities: dpdSettings(ike.remote) == nil ? "" : "D")
                 s.isakmp.append(ISAKMPSASnapshot(destination: destination.description, source: source.description,
-                                                 state: ike.state, connectionID: ike.connectionID))
+                                                 state: ike.state, connectionID: ike.connectionID, detail: detail))
             } else {
                 let t = IKEv2Transforms(configuration: configuration, local: ike.local)
                 s.ikev2.append(IKEv2SASnapshot(

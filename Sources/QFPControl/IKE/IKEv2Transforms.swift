@@ -41,3 +41,26 @@ struct IKEv2Transforms: Equatable {
         integrity.lowercased() == "sha1" ? "SHA96" : integrity.uppercased()
     }
 }
+
+/// The phase 1 transforms `show crypto isakmp sa detail` prints for an IKEv1 SA, in IOS's
+/// short names: those of the ISAKMP policy with the lowest priority number (the one IOS offers
+/// first and the emulated peers accept). Without a policy: `aes`, `sha256`, `psk`, group 14
+/// [I: what qfp negotiates; IOS XE's built-in default policies are not modelled].
+struct ISAKMPTransforms: Equatable {
+    var encryption = "aes"
+    var hash = "sha256"
+    var authentication = "psk"
+    var group = 14
+
+    init(configuration c: RouterConfiguration) {
+        guard let policy = c.control.isakmpPolicies.values.min(by: { $0.priority < $1.priority }) else { return }
+        if let e = policy.encryption?.lowercased() {
+            encryption = e.hasPrefix("aes") ? "aes" : e.hasPrefix("3des") ? "3des" : e.hasPrefix("des") ? "des" : String(e.prefix(4))
+        }
+        if let h = policy.hash?.lowercased() { hash = h == "sha1" ? "sha" : h }
+        if let a = policy.authentication?.lowercased() {
+            authentication = a.hasPrefix("pre") ? "psk" : a.hasPrefix("rsa-sig") ? "rsig" : a.hasPrefix("rsa-encr") ? "renc" : a
+        }
+        if let g = policy.group { group = g }
+    }
+}

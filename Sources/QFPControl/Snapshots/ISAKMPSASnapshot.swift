@@ -36,12 +36,45 @@ public struct ISAKMPSASnapshot: Sendable, Equatable, Codable {
     public var connectionID: Int
     public var status: Status
 
-    public init(destination: String, source: String, state: State, connectionID: Int, status: Status = .active) {
+    /// What `show crypto isakmp sa detail` adds: the router's and the peer's address, the
+    /// phase 1 transforms (IOS's short names: `aes`, `sha256`, `psk`), the DH group, the
+    /// seconds left of the SA's lifetime and the capabilities (`D`: dead peer detection).
+    public struct Detail: Sendable, Equatable, Codable {
+        public var local: String
+        public var remote: String
+        public var encryption: String
+        public var hash: String
+        public var authentication: String
+        public var dhGroup: Int
+        public var lifetimeRemainingSeconds: UInt64
+        public var capabilities: String
+
+        public init(local: String, remote: String, encryption: String, hash: String, authentication: String, dhGroup: Int,
+                    lifetimeRemainingSeconds: UInt64, capabilities: String) {
+            self.local = local
+            self.remote = remote
+            self.encryption = encryption
+            self.hash = hash
+            self.authentication = authentication
+            self.dhGroup = dhGroup
+            self.lifetimeRemainingSeconds = lifetimeRemainingSeconds
+            self.capabilities = capabilities
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case local, remote, encryption = "encr_algo", hash = "hash_algo", authentication = "auth_type", dhGroup = "dh_group"
+            case lifetimeRemainingSeconds = "lifetime_remaining_seconds", capabilities
+        }
+    }
+    public var detail: Detail?
+
+    public init(destination: String, source: String, state: State, connectionID: Int, status: Status = .active, detail: Detail? = nil) {
         self.destination = destination
         self.source = source
         self.state = state
         self.connectionID = connectionID
         self.status = status
+        self.detail = detail
     }
 
     /// Whether the SA is between IPv6 peers (listed under `IPv6 Crypto ISAKMP SA`).
@@ -53,6 +86,7 @@ public struct ISAKMPSASnapshot: Sendable, Equatable, Codable {
         case state
         case connectionID = "conn_id"
         case status
+        case detail
     }
 }
 
