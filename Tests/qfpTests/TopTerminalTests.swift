@@ -104,8 +104,9 @@ struct TopTerminalTests {
         defer { _ = d.stop() }
         let pane = try TmuxPane(directory: d.directory, columns: 120, rows: 50)
         let state = d.directory + "/stty"
+        // The marker comes after the terminal state is saved: once it shows, the file is complete.
         try pane.type("stty -g > \(state).before; \(qfpBinary().path) top --socket \(d.socket) --interval 0.5; "
-                      + "echo top-exit=$?; stty -g > \(state).after", enter: true)
+                      + "rc=$?; stty -g > \(state).after; echo top-exit=$rc", enter: true)
 
         // The embedded traffic's stale peers: drop 4 under IpsecInput, counting up between refreshes.
         let first = try #require(pane.wait {
