@@ -166,16 +166,6 @@ static inline void make_nonce(const qfp_imb_gcm_context *c, const uint8_t *iv, u
     memcpy(nonce + 4, iv, GCM_IV);
 }
 
-/// Non-zero iff the 16-byte tags differ; no data-dependent branch or early exit.
-static inline uint64_t tags_differ(const uint8_t *a, const uint8_t *b) {
-    uint64_t a0, a1, b0, b1;
-    memcpy(&a0, a, 8);
-    memcpy(&a1, a + 8, 8);
-    memcpy(&b0, b, 8);
-    memcpy(&b1, b + 8, 8);
-    return (a0 ^ b0) | (a1 ^ b1);
-}
-
 // Decrypts in place in one pass (AES-CTR and GHASH over the ciphertext stitched together),
 // then compares the tag. On a bad tag it runs the same CTR keystream over the buffer once
 // more (GCM encryption with the same nonce), which restores the ciphertext byte for byte, so
@@ -196,7 +186,7 @@ static bool gcm_verify(void *context, void *packet, intptr_t esp_start, intptr_t
     uint8_t tag[GCM_ICV];
     c->decrypt(&c->key, &state, p + payload_start, p + payload_start, length, nonce, p + esp_start, ESP_HEADER,
                tag, GCM_ICV);
-    if (tags_differ(tag, p + icv_start) == 0) return true;
+    if (qfp_icv_differs(tag, p + icv_start, GCM_ICV) == 0) return true;
     c->encrypt(&c->key, &state, p + payload_start, p + payload_start, length, nonce, p + esp_start, ESP_HEADER,
                tag, GCM_ICV);
     return false;

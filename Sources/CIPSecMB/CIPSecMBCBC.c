@@ -97,27 +97,6 @@ void qfp_imb_cbc_wipe(void *section) {
     explicit_bzero(section, sizeof(qfp_imb_cbc_section));
 }
 
-/// Non-zero iff the ICVs differ (12 or 16 bytes; the length is the SA's, not secret). No
-/// data-dependent branch or early exit.
-static inline uint64_t icv_differs(const uint8_t *a, const uint8_t *b, uint64_t length) {
-    uint64_t a0, b0;
-    memcpy(&a0, a, 8);
-    memcpy(&b0, b, 8);
-    uint64_t d = a0 ^ b0;
-    if (length == 16) {
-        uint64_t a1, b1;
-        memcpy(&a1, a + 8, 8);
-        memcpy(&b1, b + 8, 8);
-        d |= a1 ^ b1;
-    } else {
-        uint32_t a1, b1;
-        memcpy(&a1, a + 8, 4);
-        memcpy(&b1, b + 8, 4);
-        d |= a1 ^ b1;
-    }
-    return d;
-}
-
 static inline const qfp_imb_cbc_section *section_of(const qfp_imb_burst *e, void *context) {
     return (const qfp_imb_cbc_section *)((const uint8_t *)context + e->section_offset);
 }
@@ -148,7 +127,7 @@ static void authenticate(qfp_imb_burst *e, IMB_HASH_ALG hash, intptr_t first, in
         intptr_t i = first + e->packet_of_job[k];
         uint64_t icv = e->jobs[k].auth_tag_output_len_in_bytes;
         const uint8_t *received = (const uint8_t *)packets[i] + ends[i] - (intptr_t)icv;
-        uint64_t bad = icv_differs(e->tags[i - first], received, icv)
+        uint64_t bad = qfp_icv_differs(e->tags[i - first], received, icv)
             | (uint64_t)((e->jobs[k].status & IMB_STATUS_COMPLETED_AUTH) == 0);
         results[i] = bad ? QFP_BURST_INTEGRITY_FAILURE : QFP_BURST_OPENED;
     }
@@ -231,8 +210,8 @@ static void open_chunk(qfp_imb_burst *e, intptr_t first, intptr_t count, void *c
     if (aes256) decrypt(e, 32, first, count, contexts, packets, esp_starts, ends, results);
 }
 
-static void burst_open(void *engine, intptr_t count, void *const *contexts, void *const *packets,
-                       const intptr_t *esp_starts, const intptr_t *ends, uint8_t *results) {
+void qfp_imb_burst_open(void *engine, intptr_t count, void *const *contexts, void *const *packets,
+                        const intptr_t *esp_starts, const intptr_t *ends, uint8_t *results) {
     qfp_imb_burst *e = engine;
     for (intptr_t first = 0; first < count; first += BURST_CHUNK) {
         intptr_t n = count - first < BURST_CHUNK ? count - first : BURST_CHUNK;
@@ -240,17 +219,12 @@ static void burst_open(void *engine, intptr_t count, void *const *contexts, void
     }
 }
 
-void qfp_imb_burst_open(void *engine, intptr_t count, void *const *contexts, void *const *packets,
-                        const intptr_t *esp_starts, const intptr_t *ends, uint8_t *results) {
-    burst_open(engine, count, contexts, packets, esp_starts, ends, results);
-}
-
 int qfp_imb_burst_init(void *engine, uint64_t transforms, size_t section_offset) {
     qfp_imb_burst *e = engine;
     memset(e, 0, sizeof *e);
     e->manager = qfp_imb_new_manager();
     if (!e->manager) return -1;
-    e->open = burst_open;
+    e->open = qfp_imb_burst_open;
     e->transforms = transforms;
     e->section_offset = section_offset;
     return 0;

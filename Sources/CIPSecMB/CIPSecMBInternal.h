@@ -35,4 +35,25 @@ typedef struct {
 /// Offset of the kind word every QFPCrypto context keeps right after the function table.
 #define QFP_CONTEXT_KIND_OFFSET (3 * sizeof(void *))
 
+/// Non-zero iff the ICVs differ (12 or 16 bytes; the length is the SA's, not secret). No
+/// data-dependent branch or early exit.
+static inline uint64_t qfp_icv_differs(const uint8_t *a, const uint8_t *b, uint64_t length) {
+    uint64_t a0, b0;
+    __builtin_memcpy(&a0, a, 8);
+    __builtin_memcpy(&b0, b, 8);
+    uint64_t d = a0 ^ b0;
+    if (length == 16) {
+        uint64_t a1, b1;
+        __builtin_memcpy(&a1, a + 8, 8);
+        __builtin_memcpy(&b1, b + 8, 8);
+        d |= a1 ^ b1;
+    } else {
+        uint32_t a1, b1;
+        __builtin_memcpy(&a1, a + 8, 4);
+        __builtin_memcpy(&b1, b + 8, 4);
+        d |= a1 ^ b1;
+    }
+    return d;
+}
+
 #endif

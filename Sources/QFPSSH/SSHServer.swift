@@ -100,7 +100,7 @@ public final class SSHServer: Sendable {
     func admission(source: String) -> String? {
         if let why = controlPlane.logins.refusal(source: source) { return why }
         let configuration = controlPlane.router.configuration
-        let vty = vtys.withLock { used in (0...).first { !used.contains($0) }! }
+        let vty = vtys.withLock { Self.lowestFree($0) }
         let line = configuration.control.access.vty(vty)
         if !line.acceptsSSH { return "line vty \(vty): transport input \(line.transportInput?.joined(separator: " ") ?? "")" }
         if let name = line.accessClass {
@@ -112,12 +112,15 @@ public final class SSHServer: Sendable {
         return nil
     }
 
+    /// The vty a new session takes: the lowest number not in use.
+    static func lowestFree(_ used: Set<Int>) -> Int { (0...).first { !used.contains($0) }! }
+
     func initializeSession(_ child: any Channel, _ type: SSHChannelType, login: SSHLogin) -> EventLoopFuture<Void> {
         guard case .session = type, let account = login.account.withLock({ $0 }) else {
             return child.eventLoop.makeFailedFuture(ChannelError.operationUnsupported)
         }
         let vty = vtys.withLock { used in
-            let n = (0...).first { !used.contains($0) }!
+            let n = Self.lowestFree(used)
             used.insert(n)
             return n
         }

@@ -118,7 +118,7 @@ public struct LineSettings: Equatable, Sendable {
     public var transportOutput: [String]?
     /// `exec-timeout MINUTES [SECONDS]`: idle time that ends a session (IOS default 10 0;
     /// 0 0 never).
-    public var execTimeout = (minutes: 10, seconds: 0) as ExecTimeout
+    public var execTimeout = ExecTimeout.iosDefault
     /// `access-class ACL in`: sources that may connect.
     public var accessClass: String?
     /// `login` / `login local` / `login authentication LIST`.
@@ -132,7 +132,17 @@ public struct LineSettings: Equatable, Sendable {
 
     public init() {}
 
-    public typealias ExecTimeout = (minutes: Int, seconds: Int)
+    /// `exec-timeout MINUTES SECONDS`.
+    public struct ExecTimeout: Equatable, Sendable {
+        public var minutes: Int
+        public var seconds: Int
+        public init(minutes: Int, seconds: Int) {
+            self.minutes = minutes
+            self.seconds = seconds
+        }
+        /// IOS's default, 10 minutes.
+        public static let iosDefault = ExecTimeout(minutes: 10, seconds: 0)
+    }
 
     /// Whether SSH is among the transports accepted.
     public var acceptsSSH: Bool {
@@ -144,13 +154,5 @@ public struct LineSettings: Equatable, Sendable {
     public var idleSeconds: Int? {
         let total = execTimeout.minutes * 60 + execTimeout.seconds
         return total == 0 ? nil : total
-    }
-
-    public static func == (a: LineSettings, b: LineSettings) -> Bool {
-        a.transportInput == b.transportInput && a.transportOutput == b.transportOutput
-            && a.execTimeout.minutes == b.execTimeout.minutes && a.execTimeout.seconds == b.execTimeout.seconds
-            && a.accessClass == b.accessClass && a.login == b.login && a.privilegeLevel == b.privilegeLevel
-            && a.loggingSynchronous == b.loggingSynchronous && a.length == b.length && a.width == b.width
-            && a.sessionTimeout == b.sessionTimeout && a.stopbits == b.stopbits
     }
 }

@@ -146,9 +146,9 @@ enum AccessConfigCommands {
         t.add("no transport output") { e, _ in try e.withLines { $0.transportOutput = nil } }
         t.add("exec-timeout <0-35791> [<0-2147483>]") { e, p in
             let minutes = Int(p.arguments[0])!, seconds = p.arguments.count > 1 ? Int(p.arguments[1])! : 0
-            try e.withLines { $0.execTimeout = (minutes, seconds) }
+            try e.withLines { $0.execTimeout = LineSettings.ExecTimeout(minutes: minutes, seconds: seconds) }
         }
-        t.add("no exec-timeout [LINE]") { e, _ in try e.withLines { $0.execTimeout = (10, 0) } }
+        t.add("no exec-timeout [LINE]") { e, _ in try e.withLines { $0.execTimeout = .iosDefault } }
         t.add("access-class WORD in [vrf-also]", negatable: true) { e, p in
             try e.withLines { $0.accessClass = p.isNegated ? nil : p.arguments[0] }
         }

@@ -138,7 +138,7 @@ public enum RunningConfiguration {
             out += block.header + "\n"
             let l = block.settings
             if let acl = l.accessClass { out += " access-class \(acl) in\n" }
-            if l.execTimeout.minutes != 10 || l.execTimeout.seconds != 0 {
+            if l.execTimeout != .iosDefault {
                 out += " exec-timeout \(l.execTimeout.minutes) \(l.execTimeout.seconds)\n"
             }
             if let p = l.privilegeLevel { out += " privilege level \(p)\n" }

@@ -7,11 +7,7 @@ extension Worker {
         let c = scratch.classes[i]
         switch c.kind {
         case .esp, .espInUDP:
-            var slot = scratch.saSlots[i]
-            if slot < Self.reservedSPI && !table.confirm(slot, destination: c.destination) {
-                // Same SPI and fingerprint, other destination: the rare full lookup.
-                slot = table.lookup(spi: c.spi, destination: c.destination, hash: scratch.hashes[i]) ?? Self.noSA
-            }
+            let slot = confirmedSlot(i, c)
             if slot < Self.reservedSPI {
                 espInbound(handle, c, slot: slot, verdict: batched ? scratch.verdicts[i] : ESPBurstVerdict.perPacket.rawValue)
             } else {
@@ -34,5 +30,14 @@ extension Worker {
         case .malformed:
             drop(handle, .ipFormatErr)
         }
+    }
+
+    /// The SA slot of ESP packet `i`: the lookup stage's candidate once its destination is
+    /// confirmed, else (same SPI and fingerprint, another destination) the rare full lookup.
+    @inlinable @inline(__always)
+    func confirmedSlot(_ i: Int, _ c: PacketClassification) -> UInt32 {
+        let slot = scratch.saSlots[i]
+        guard slot < Self.reservedSPI, !table.confirm(slot, destination: c.destination) else { return slot }
+        return table.lookup(spi: c.spi, destination: c.destination, hash: scratch.hashes[i]) ?? Self.noSA
     }
 }

@@ -25,12 +25,9 @@ extension Worker {
             scratch.verdicts[i] = ESPBurstVerdict.perPacket.rawValue
             let c = scratch.classes[i]
             guard c.kind == .esp || c.kind == .espInUDP else { continue }
-            var slot = scratch.saSlots[i]
-            if slot < Self.reservedSPI && !table.confirm(slot, destination: c.destination) {
-                // As dispatch would; the resolved slot is kept for it.
-                slot = table.lookup(spi: c.spi, destination: c.destination, hash: scratch.hashes[i]) ?? Self.noSA
-                scratch.saSlots[i] = slot
-            }
+            // As dispatch will; the resolved slot is kept for it.
+            let slot = confirmedSlot(i, c)
+            scratch.saSlots[i] = slot
             guard slot < Self.reservedSPI else { continue }
             let sa = inbound.entry(slot)
             let flags = sa.flags
